@@ -1,0 +1,11 @@
+// The subcommands of `bertlab`, one file each in examples/cli/.
+// Each add_*_command registers its options and the function that runs it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace bertlab::cli {
+
+void add_demo_command(CLI::App& app);  // demo.cpp: train a small BERT-shaped network a few steps
+
+}  // namespace bertlab::cli

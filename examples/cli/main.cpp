@@ -1,0 +1,21 @@
+// bertlab: the command line of the project. `bertlab --help` lists the subcommands.
+#include <exception>
+#include <iostream>
+
+#include "examples/cli/commands.h"  // defines: add_*_command
+
+int main(int argc, char** argv) {
+  CLI::App app{"bertlab: learn BERT by reading and running it"};
+  app.require_subcommand(1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    // Library errors carry one clear line (what, where, a hint): print it, exit non-zero.
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,141 @@
+#include "tensor/tensor.h"  // defines: Tensor, IntTensor, to_float
+
+#include <algorithm>
+#include <cstring>
+
+#include "tensor/autograd.h"
+#include "tensor/error.h"
+#include "tensor/random.h"
+
+namespace bertlab {
+
+// ---- Factories --------------------------------------------------------------------------
+
+Tensor Tensor::empty(const Shape& shape) {
+  for (int64_t s : shape) BERT_CHECK(s >= 0, "Tensor::empty: negative size in shape {}", shape);
+  auto impl = std::make_shared<TensorImpl>();
+  // One allocation of numel floats (at least one, so data() is never null).
+  impl->data = std::shared_ptr<float>(new float[std::max<int64_t>(bertlab::numel(shape), 1)],
+                                      std::default_delete<float[]>());
+  impl->shape = shape;
+  return Tensor(std::move(impl));
+}
+
+Tensor Tensor::full(const Shape& shape, float value) {
+  Tensor t = empty(shape);
+  std::fill_n(t.data(), t.numel(), value);
+  return t;
+}
+
+Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
+Tensor Tensor::ones(const Shape& shape) { return full(shape, 1.0f); }
+Tensor Tensor::scalar(float value) { return full({}, value); }
+
+Tensor Tensor::from_vector(const std::vector<float>& values, const Shape& shape) {
+  BERT_CHECK(static_cast<int64_t>(values.size()) == bertlab::numel(shape),
+             "Tensor::from_vector: value count does not fit the shape: expected {} values for {}, got {}",
+             bertlab::numel(shape), shape, values.size());
+  Tensor t = empty(shape);
+  std::copy(values.begin(), values.end(), t.data());
+  return t;
+}
+
+Tensor Tensor::from_blob(std::shared_ptr<float> data, const Shape& shape) {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->data = std::move(data);
+  impl->shape = shape;
+  return Tensor(std::move(impl));
+}
+
+Tensor Tensor::randn(const Shape& shape, Generator& gen, float mean, float std) {
+  Tensor t = empty(shape);
+  for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = gen.normal(mean, std);
+  return t;
+}
+
+Tensor Tensor::uniform(const Shape& shape, Generator& gen, float low, float high) {
+  Tensor t = empty(shape);
+  for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = low + (high - low) * gen.uniform();
+  return t;
+}
+
+// ---- Inspection -------------------------------------------------------------------------
+
+static TensorImpl& checked(const std::shared_ptr<TensorImpl>& impl) {
+  BERT_CHECK(impl != nullptr, "Tensor: use of an undefined tensor");
+  return *impl;
+}
+
+const Shape& Tensor::shape() const { return checked(impl_).shape; }
+int64_t Tensor::numel() const { return bertlab::numel(shape()); }
+float* Tensor::data() const { return checked(impl_).data.get(); }
+
+int64_t Tensor::size(int64_t d) const { return shape()[normalize_dim(d, dim(), "Tensor::size")]; }
+
+float Tensor::item() const {
+  BERT_CHECK(numel() == 1, "Tensor::item: expected a one-element tensor, got shape {}", shape());
+  return data()[0];
+}
+
+std::vector<float> Tensor::to_vector() const { return {data(), data() + numel()}; }
+
+// ---- Autograd ---------------------------------------------------------------------------
+
+bool Tensor::requires_grad() const { return checked(impl_).requires_grad; }
+
+Tensor& Tensor::requires_grad_(bool value) {
+  BERT_CHECK(is_leaf(), "requires_grad_: only leaf tensors can be switched. Hint: use detach() first");
+  impl_->requires_grad = value;
+  return *this;
+}
+
+Tensor Tensor::grad() const { return Tensor(checked(impl_).grad); }
+
+float* Tensor::grad_data() const {
+  TensorImpl& impl = checked(impl_);
+  if (!impl.grad) impl.grad = Tensor::zeros(impl.shape).impl_ptr();
+  return impl.grad->data.get();
+}
+
+void Tensor::zero_grad() const { checked(impl_).grad.reset(); }
+const std::shared_ptr<Node>& Tensor::grad_fn() const { return checked(impl_).grad_fn; }
+
+void Tensor::backward() const {
+  BERT_CHECK(numel() == 1,
+             "backward: expected a scalar (one-element) loss, got shape {}. Hint: pass the upstream "
+             "gradient: backward(dout)", shape());
+  run_backward(*this, Tensor::ones(shape()));
+}
+
+void Tensor::backward(const Tensor& dout) const { run_backward(*this, dout); }
+
+Tensor Tensor::detach() const { return from_blob(checked(impl_).data, impl_->shape); }
+
+Tensor Tensor::clone() const {
+  Tensor t = empty(shape());
+  std::copy_n(data(), numel(), t.data());
+  return t;
+}
+
+void Tensor::set_name(std::string name) const { checked(impl_).name = std::move(name); }
+const std::string& Tensor::name() const { return checked(impl_).name; }
+
+// ---- IntTensor --------------------------------------------------------------------------
+
+IntTensor::IntTensor(std::vector<int64_t> values, Shape shape_) : data(std::move(values)), shape(std::move(shape_)) {
+  BERT_CHECK(static_cast<int64_t>(data.size()) == bertlab::numel(shape),
+             "IntTensor: value count does not fit the shape: expected {} values for {}, got {}",
+             bertlab::numel(shape), shape, data.size());
+}
+
+int64_t IntTensor::size(int64_t d) const {
+  return shape[normalize_dim(d, static_cast<int64_t>(shape.size()), "IntTensor::size")];
+}
+
+Tensor to_float(const IntTensor& ids) {
+  Tensor t = Tensor::empty(ids.shape);
+  for (int64_t i = 0; i < ids.numel(); ++i) t.data()[i] = static_cast<float>(ids.data[i]);
+  return t;
+}
+
+}  // namespace bertlab
