@@ -1,0 +1,21 @@
+// Softmax kernels over one row of n floats.
+//
+//   y[i] = exp(x[i] + m[i] - max) / Σ_j exp(x[j] + m[j] - max)   (m = additive mask, may be null)
+// Subtracting the row max first keeps exp from overflowing; masked entries (m = -inf) get
+// exactly 0. A row whose entries are all -inf has no meaningful softmax: we return zeros.
+// Example: x = [0, ln 3] -> y = [1/4, 3/4].
+//
+// Backward (y saved):  dx[i] += y[i] * (dy[i] - Σ_j dy[j] y[j]).
+#pragma once
+
+#include <cstdint>
+
+namespace bertlab::kernels {
+
+void softmax_row_ref(const float* x, const float* mask, float* y, int64_t n);
+void softmax_row_backward_ref(const float* y, const float* dy, float* dx, int64_t n);
+
+// log Σ_j exp(x[j]), computed stably as max + log Σ exp(x[j] - max) (for cross-entropy).
+float log_sum_exp_ref(const float* x, int64_t n);
+
+}  // namespace bertlab::kernels
