@@ -20,13 +20,19 @@ namespace bertlab {
 Tensor add(const Tensor& a, const Tensor& b);  // a + b, shapes broadcast as in PyTorch
 Tensor sub(const Tensor& a, const Tensor& b);  // a - b
 Tensor mul(const Tensor& a, const Tensor& b);  // a * b, elementwise
+Tensor div(const Tensor& a, const Tensor& b);  // a / b, elementwise
 Tensor scale(const Tensor& x, float s);        // s * x
+Tensor exp(const Tensor& x);
+Tensor log(const Tensor& x);
+Tensor sqrt(const Tensor& x);
+Tensor erf(const Tensor& x);
 Tensor tanh(const Tensor& x);
 Tensor relu(const Tensor& x);
 
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
 inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
 inline Tensor operator*(const Tensor& x, float s) { return scale(x, s); }
 inline Tensor operator*(float s, const Tensor& x) { return scale(x, s); }
 

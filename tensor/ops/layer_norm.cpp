@@ -1,0 +1,42 @@
+// layer_norm over the last dimension (fused), as nn.LayerNorm with elementwise affine.
+//
+//   x̂ = (x - mean) · rstd,  rstd = 1 / sqrt(var + eps),  y = x̂ · weight + bias     per row of n
+// Backward, per row (g = dy · weight):
+//   dweight += dy · x̂,   dbias += dy
+//   x̂ depends on x directly and through mean and var; collecting the three paths gives
+//   dx = rstd · (g - mean(g) - x̂ · mean(g · x̂))
+// Saved: mean and rstd per row [rows] (x̂ is recomputed from x, which saves memory).
+// The row kernels hold the arithmetic: tensor/kernels/layer_norm.h.
+// Reference: https://pytorch.org/docs/1.13/generated/torch.nn.LayerNorm.html
+#include <memory>
+
+#include "tensor/autograd.h"
+#include "tensor/error.h"
+#include "tensor/kernels/layer_norm.h"
+#include "tensor/ops.h"
+
+namespace bertlab {
+
+Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
+  BERT_CHECK(x.dim() >= 1, "layer_norm: expected at least one dimension, got a scalar");
+  const int64_t n = x.size(-1), rows = x.numel() / std::max<int64_t>(n, 1);
+  BERT_CHECK(weight.shape() == Shape{n} && bias.shape() == Shape{n},
+             "layer_norm: expected weight and bias [{}] for input {}, got {} and {}", n, x.shape(), weight.shape(),
+             bias.shape());
+  Tensor out = Tensor::empty(x.shape());
+  auto mean = std::make_shared<std::vector<float>>(rows), rstd = std::make_shared<std::vector<float>>(rows);
+  for (int64_t r = 0; r < rows; ++r)
+    kernels::layer_norm_row_ref(x.data() + r * n, weight.data(), bias.data(), eps, out.data() + r * n,
+                                &(*mean)[r], &(*rstd)[r], n);
+
+  return record(out, "layer_norm", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
+    float* dx = x.requires_grad() ? x.grad_data() : nullptr;
+    float* dw = weight.requires_grad() ? weight.grad_data() : nullptr;
+    float* db = bias.requires_grad() ? bias.grad_data() : nullptr;
+    for (int64_t r = 0; r < rows; ++r)
+      kernels::layer_norm_row_backward_ref(x.data() + r * n, weight.data(), (*mean)[r], (*rstd)[r],
+                                           dout.data() + r * n, dx ? dx + r * n : nullptr, dw, db, n);
+  });
+}
+
+}  // namespace bertlab

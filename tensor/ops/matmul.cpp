@@ -1,0 +1,119 @@
+// matmul and linear: the ops that do almost all of BERT's arithmetic, through kernels::gemm.
+//
+// C = op(A) · op(B), op(X) = X or Xᵀ.  With dC = d(loss)/dC the chain rule gives
+//   d op(A) = dC · op(B)ᵀ        [M, K]
+//   d op(B) = op(A)ᵀ · dC        [K, N]
+// and when A is stored transposed (op(A) = Aᵀ) its gradient is the transpose of that:
+//   dA = op(B) · dCᵀ  [K, M],   likewise  dB = dCᵀ · op(A)  [N, K] when B is stored transposed.
+// Each of these is one more GEMM with transpose flags, accumulating into the grad buffers.
+#include "tensor/autograd.h"
+#include "tensor/error.h"
+#include "tensor/kernels/gemm.h"
+#include "tensor/ops.h"
+
+namespace bertlab {
+
+using kernels::GemmArgs;
+
+namespace {
+
+// The sizes of one matmul problem: `batch` independent [M, K] · [K, N] products.
+struct MatmulDims {
+  int64_t batch, M, K, N;
+  bool b_shared;  // b is 2-D: the same matrix for every batch element
+};
+
+MatmulDims matmul_dims(const Tensor& a, const Tensor& b, bool ta, bool tb) {
+  BERT_CHECK(a.dim() >= 2 && b.dim() >= 2, "matmul: expected operands with at least 2 dimensions, got {} and {}",
+             a.shape(), b.shape());
+  const int64_t M = ta ? a.size(-1) : a.size(-2), Ka = ta ? a.size(-2) : a.size(-1);
+  const int64_t Kb = tb ? b.size(-1) : b.size(-2), N = tb ? b.size(-2) : b.size(-1);
+  BERT_CHECK(Ka == Kb,
+             "matmul: inner dimensions differ: expected a [.., M, K] and b [.., K, N] with equal K, got {} and {}"
+             " (transpose_a={}, transpose_b={}). Hint: check the transpose flags",
+             a.shape(), b.shape(), ta, tb);
+  const Shape a_batch(a.shape().begin(), a.shape().end() - 2), b_batch(b.shape().begin(), b.shape().end() - 2);
+  const bool b_shared = b.dim() == 2;
+  BERT_CHECK(b_shared || a_batch == b_batch, "matmul: batch dimensions differ: expected equal, got {} and {}",
+             a.shape(), b.shape());
+  return {numel(a_batch), M, Ka, N, b_shared};
+}
+
+// One GEMM per batch element. x_stride = elements between batch elements (0 = shared matrix).
+void batched_gemm(GemmArgs g, int64_t batch, int64_t a_stride, int64_t b_stride, int64_t c_stride) {
+  for (int64_t i = 0; i < batch; ++i) {
+    kernels::gemm(g);
+    g.A += a_stride;
+    g.B += b_stride;
+    g.C += c_stride;
+  }
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
+  const MatmulDims d = matmul_dims(a, b, ta, tb);
+  Shape out_shape(a.shape().begin(), a.shape().end() - 2);
+  out_shape.insert(out_shape.end(), {d.M, d.N});
+  Tensor out = Tensor::empty(out_shape);  // [..., M, N]
+  const int64_t sa = d.M * d.K, sb = d.b_shared ? 0 : d.K * d.N, sc = d.M * d.N;
+  const int64_t lda = ta ? d.M : d.K, ldb = tb ? d.K : d.N;
+
+  // forward: C = op(A) · op(B)
+  batched_gemm({ta, tb, d.M, d.N, d.K, a.data(), lda, b.data(), ldb, out.data(), d.N, false}, d.batch, sa, sb, sc);
+
+  return record(out, "matmul", {a, b}, [=](const Tensor&, const Tensor& dout) {
+    const float* dC = dout.data();
+    if (a.requires_grad()) {
+      if (!ta)  // dA [M, K] += dC [M, N] · op(B)ᵀ
+        batched_gemm({false, !tb, d.M, d.K, d.N, dC, d.N, b.data(), ldb, a.grad_data(), d.K, true}, d.batch, sc,
+                     sb, sa);
+      else  // dA [K, M] += op(B) [K, N] · dCᵀ
+        batched_gemm({tb, true, d.K, d.M, d.N, b.data(), ldb, dC, d.N, a.grad_data(), d.M, true}, d.batch, sb,
+                     sc, sa);
+    }
+    if (b.requires_grad()) {
+      // A shared b sums the contributions of every batch element (its stride is 0).
+      if (!tb)  // dB [K, N] += op(A)ᵀ · dC
+        batched_gemm({!ta, false, d.K, d.N, d.M, a.data(), lda, dC, d.N, b.grad_data(), d.N, true}, d.batch, sa,
+                     sc, sb);
+      else  // dB [N, K] += dCᵀ · op(A)
+        batched_gemm({true, ta, d.N, d.K, d.M, dC, d.N, a.data(), lda, b.grad_data(), d.K, true}, d.batch, sc,
+                     sa, sb);
+    }
+  });
+}
+
+// ---- linear: out = x · Wᵀ + b  (nn.Linear; W is [out, in] as PyTorch stores it) ---------------
+// Rows of x: R = numel / in.  dx [R, in] += dout [R, out] · W [out, in]
+//                             dW [out, in] += doutᵀ · x,   db [out] += Σ_rows dout
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  BERT_CHECK(weight.dim() == 2 && x.dim() >= 1 && x.size(-1) == weight.size(1),
+             "linear: expected x [.., in] and weight [out, in] with equal in, got {} and {}", x.shape(),
+             weight.shape());
+  const int64_t in = weight.size(1), out_features = weight.size(0), R = x.numel() / std::max<int64_t>(in, 1);
+  BERT_CHECK(!bias.defined() || bias.shape() == Shape{out_features},
+             "linear: expected bias [{}], got {}", out_features, bias.shape());
+  Shape out_shape = x.shape();
+  out_shape.back() = out_features;
+  Tensor out = Tensor::empty(out_shape);  // [.., out]
+  float* y = out.data();
+  if (bias.defined())  // start every row from the bias, then accumulate x · Wᵀ on top
+    for (int64_t r = 0; r < R; ++r) std::copy_n(bias.data(), out_features, y + r * out_features);
+  kernels::gemm({false, true, R, out_features, in, x.data(), in, weight.data(), in, y, out_features, bias.defined()});
+
+  return record(out, "linear", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
+    const float* g = dout.data();
+    if (x.requires_grad())
+      kernels::gemm({false, false, R, in, out_features, g, out_features, weight.data(), in, x.grad_data(), in, true});
+    if (weight.requires_grad())
+      kernels::gemm({true, false, out_features, in, R, g, out_features, x.data(), in, weight.grad_data(), in, true});
+    if (bias.defined() && bias.requires_grad()) {
+      float* db = bias.grad_data();
+      for (int64_t r = 0; r < R; ++r)
+        for (int64_t j = 0; j < out_features; ++j) db[j] += g[r * out_features + j];
+    }
+  });
+}
+
+}  // namespace bertlab

@@ -1,0 +1,40 @@
+// softmax over the last dimension, with an optional additive mask (fused).
+//
+//   y = softmax(x + mask),  y[i] = exp(x[i] + m[i]) / Σ_j exp(x[j] + m[j])   per row of n
+// Backward: ∂y[j]/∂x[i] = y[j] (δij - y[i]), so
+//   dx[i] += Σ_j dy[j] y[j] (δij - y[i]) = y[i] (dy[i] - Σ_j dy[j] y[j]).
+// Only y is needed (it is the op's output); the mask is a constant (no gradient).
+// Attention uses it with scores [B, N, S, S] and mask [B, 1, 1, S]: 0 keeps a key, -inf drops it,
+// so padded keys get probability exactly 0.
+// Reference: https://pytorch.org/docs/1.13/generated/torch.nn.Softmax.html
+#include "tensor/autograd.h"
+#include "tensor/error.h"
+#include "tensor/kernels/softmax.h"
+#include "tensor/ops.h"
+#include "tensor/ops/broadcast.h"
+
+namespace bertlab {
+
+Tensor softmax(const Tensor& x, const Tensor& mask) {
+  BERT_CHECK(x.dim() >= 1, "softmax: expected at least one dimension, got a scalar");
+  const int64_t n = x.size(-1), rows = x.numel() / std::max<int64_t>(n, 1);
+  if (mask.defined()) {
+    BERT_CHECK(mask.dim() >= 1 && mask.size(-1) == n && broadcast_shapes(mask.shape(), x.shape(), "softmax") == x.shape(),
+               "softmax: expected a mask that broadcasts to {} with last dimension {}, got {}", x.shape(), n,
+               mask.shape());
+  }
+  Tensor out = Tensor::empty(x.shape());
+  // The mask row used by row r is the one holding the mask element of x's element r * n.
+  const detail::BroadcastIndex mask_index(mask.defined() ? mask.shape() : x.shape(), x.shape());
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* m = mask.defined() ? mask.data() + mask_index(r * n) : nullptr;
+    kernels::softmax_row_ref(x.data() + r * n, m, out.data() + r * n, n);
+  }
+  return record(out, "softmax", {x}, [x, n, rows](const Tensor& out, const Tensor& dout) {
+    float* dx = x.grad_data();
+    for (int64_t r = 0; r < rows; ++r)
+      kernels::softmax_row_backward_ref(out.data() + r * n, dout.data() + r * n, dx + r * n, n);
+  });
+}
+
+}  // namespace bertlab

@@ -1,0 +1,76 @@
+#include <catch2/catch.hpp>
+
+#include "tensor/ops.h"
+#include "tests/support/gradcheck.h"
+
+using namespace bertlab;
+using namespace bertlab::testing;
+
+namespace {
+// The textbook definition, independent of the GEMM kernel: out[b, i, j] = Σ_k A[b, i, k] B[b, k, j].
+Tensor naive_matmul(const Tensor& a, const Tensor& b) {
+  const int64_t batch = a.numel() / (a.size(-2) * a.size(-1)), M = a.size(-2), K = a.size(-1), N = b.size(-1);
+  const bool shared = b.dim() == 2;
+  Shape shape = a.shape();
+  shape.back() = N;
+  Tensor out = Tensor::zeros(shape);
+  for (int64_t t = 0; t < batch; ++t)
+    for (int64_t i = 0; i < M; ++i)
+      for (int64_t j = 0; j < N; ++j)
+        for (int64_t k = 0; k < K; ++k)
+          out.data()[(t * M + i) * N + j] +=
+              a.data()[(t * M + i) * K + k] * b.data()[(shared ? 0 : t * K * N) + k * N + j];
+  return out;
+}
+}  // namespace
+
+TEST_CASE("matmul: a 2x2 example by hand", "[ops]") {
+  // [[1, 2], [3, 4]] · [[5, 6], [7, 8]] = [[19, 22], [43, 50]]
+  Tensor a = Tensor::from_vector({1, 2, 3, 4}, {2, 2}), b = Tensor::from_vector({5, 6, 7, 8}, {2, 2});
+  CHECK(matmul(a, b).to_vector() == std::vector<float>{19, 22, 43, 50});
+  CHECK(matmul(a, b, true).to_vector() == std::vector<float>{26, 30, 38, 44});  // aᵀ·b
+  CHECK(matmul(a, b, false, true).to_vector() == std::vector<float>{17, 23, 39, 53});  // a·bᵀ
+}
+
+TEST_CASE("matmul: batched and transposed operands agree with the naive definition", "[ops]") {
+  const auto [M, K, N] = GENERATE(table<int64_t, int64_t, int64_t>({{1, 1, 1}, {3, 17, 5}, {33, 7, 100}}));
+  const bool shared_b = GENERATE(false, true);
+  CAPTURE(M, K, N, shared_b);
+  Generator gen(8);
+  Tensor a = Tensor::randn({2, 3, M, K}, gen);
+  Tensor b = shared_b ? Tensor::randn({K, N}, gen) : Tensor::randn({2, 3, K, N}, gen);
+  const Tensor want = naive_matmul(a, b);
+  CHECK_THAT(matmul(a, b), AllClose(want));
+  CHECK_THAT(matmul(a.transpose(-1, -2), b, true, false), AllClose(want));
+  CHECK_THAT(matmul(a, b.transpose(-1, -2), false, true), AllClose(want));
+  CHECK_THAT(matmul(a.transpose(-1, -2), b.transpose(-1, -2), true, true), AllClose(want));
+}
+
+TEST_CASE("matmul: shape errors name both shapes", "[ops]") {
+  REQUIRE_THROWS_WITH(matmul(Tensor::zeros({2, 8, 32}), Tensor::zeros({64, 32})),
+                      Catch::Contains("inner dimensions differ") && Catch::Contains("[2, 8, 32] and [64, 32]"));
+  REQUIRE_THROWS_WITH(matmul(Tensor::zeros({2, 3, 4}), Tensor::zeros({3, 4, 5})),
+                      Catch::Contains("batch dimensions differ"));
+}
+
+TEST_CASE("matmul: gradients for every transpose combination", "[ops][gradcheck]") {
+  const bool ta = GENERATE(false, true), tb = GENERATE(false, true), shared_b = GENERATE(false, true);
+  CAPTURE(ta, tb, shared_b);
+  const int64_t M = 3, K = 4, N = 5;
+  Tensor a = randn_param(ta ? Shape{2, K, M} : Shape{2, M, K}, 9);
+  Shape bs = tb ? Shape{N, K} : Shape{K, N};
+  if (!shared_b) bs.insert(bs.begin(), 2);
+  Tensor b = randn_param(bs, 10);
+  gradcheck([ta, tb](const auto& in) { return matmul(in[0], in[1], ta, tb); }, {a, b});
+}
+
+TEST_CASE("linear: x Wᵀ + b by hand and its gradients", "[ops][gradcheck]") {
+  // x = [1, 2], W = [[1, 0], [0, 1], [1, 1]], b = [0, 10, 100] -> [1, 12, 103]
+  Tensor x = Tensor::from_vector({1, 2}, {1, 2}), w = Tensor::from_vector({1, 0, 0, 1, 1, 1}, {3, 2});
+  CHECK(linear(x, w, Tensor::from_vector({0, 10, 100}, {3})).to_vector() == std::vector<float>{1, 12, 103});
+  CHECK(linear(x, w, Tensor()).to_vector() == std::vector<float>{1, 2, 3});
+  REQUIRE_THROWS_WITH(linear(x, Tensor::zeros({3, 5}), Tensor()), Catch::Contains("[1, 2] and [3, 5]"));
+
+  Tensor xs = randn_param({2, 3, 7}, 11), ws = randn_param({5, 7}, 12), bs = randn_param({5}, 13);
+  gradcheck([](const auto& in) { return linear(in[0], in[1], in[2]); }, {xs, ws, bs});
+}
