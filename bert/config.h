@@ -1,0 +1,49 @@
+// BertConfig: the numbers that define a BERT, read from a HuggingFace config.json.
+//
+// Field names are config.json's; defaults are bert-base-uncased's:
+//   L = num_hidden_layers 12, H = hidden_size 768, N = num_attention_heads 12,
+//   I = intermediate_size 3072, V = vocab_size 30522, P = max_position_embeddings 512.
+// Unknown fields are ignored (HF writes many); a field of the wrong type, a missing size field,
+// or hidden_size not divisible by num_attention_heads is an error naming the field.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bertlab::bert {
+
+struct BertConfig {
+  std::vector<std::string> architectures;  // e.g. {"BertForMaskedLM"}
+  std::string model_type = "bert";
+  int64_t vocab_size = 30522;
+  int64_t hidden_size = 768;
+  int64_t num_hidden_layers = 12;
+  int64_t num_attention_heads = 12;
+  int64_t intermediate_size = 3072;
+  std::string hidden_act = "gelu";  // "gelu" (erf), "gelu_new" (tanh approximation), "relu"
+  double hidden_dropout_prob = 0.1;
+  double attention_probs_dropout_prob = 0.1;
+  int64_t max_position_embeddings = 512;
+  int64_t type_vocab_size = 2;
+  double initializer_range = 0.02;
+  double layer_norm_eps = 1e-12;
+  int64_t pad_token_id = 0;
+  std::string position_embedding_type = "absolute";  // the only kind implemented
+  bool use_cache = true;
+  std::optional<double> classifier_dropout;  // null: use hidden_dropout_prob
+  bool gradient_checkpointing = false;      // accepted for old configs; not implemented
+  std::string torch_dtype;                  // informational
+  std::string transformers_version;         // informational
+  std::vector<std::string> id2label;        // class names; its size is num_labels
+  int64_t num_labels() const { return id2label.empty() ? 2 : static_cast<int64_t>(id2label.size()); }
+
+  // Parse config.json text; `source` names the file in errors.
+  static BertConfig from_json_string(const std::string& text, const std::string& source = "config.json");
+  static BertConfig from_json_file(const std::filesystem::path& path);
+  std::string to_json_string() const;  // what save_pretrained writes
+  void validate() const;
+};
+
+}  // namespace bertlab::bert

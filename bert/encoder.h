@@ -1,0 +1,29 @@
+// BertEncoder: L BertLayers applied in turn, each one's output the next one's input.
+//   hidden_states.0 = embeddings; hidden_states.(i+1) = layer[i](hidden_states.i)     [B, S, H]
+// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
+//     (class BertEncoder)
+#pragma once
+
+#include <vector>
+
+#include "bert/layer.h"  // defines: BertLayer
+
+namespace bertlab::bert {
+
+struct EncoderOutput {
+  Tensor last_hidden_state;           // [B, S, H]
+  std::vector<Tensor> hidden_states;  // L + 1 tensors [B, S, H] (input first), when requested
+  std::vector<Tensor> attentions;     // L tensors [B, N, S, S], when requested
+};
+
+class BertEncoder : public nn::Module {
+ public:
+  explicit BertEncoder(const BertConfig& config);
+  EncoderOutput forward(const Tensor& hidden_states, const Tensor& attention_mask, bool output_hidden_states,
+                        bool output_attentions) const;
+  std::string type_name() const override { return "BertEncoder"; }
+
+  nn::ModuleList<BertLayer> layer;
+};
+
+}  // namespace bertlab::bert

@@ -1,0 +1,67 @@
+// BertForMaskedLM: BERT with the masked-language-model head that fills in [MASK] tokens.
+//
+//   logits = decoder(LayerNorm(act(dense(last_hidden_state)))) + bias      [B, S, V]
+// The decoder's weight IS the word-embedding table (tied, [V, H]): a token's output score is
+// the dot product of the transformed hidden state with that token's input embedding.
+// Loss with labels [B, S]: cross-entropy over positions whose label is not -100.
+// Shapes: B batch, S sequence, H hidden, V vocab.
+// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
+//     (classes BertPredictionHeadTransform, BertLMPredictionHead, BertOnlyMLMHead, BertForMaskedLM)
+#pragma once
+
+#include "bert/model.h"  // defines: BertModel
+
+namespace bertlab::bert {
+
+class BertPredictionHeadTransform : public nn::Module {
+ public:
+  explicit BertPredictionHeadTransform(const BertConfig& config);
+  Tensor forward(const Tensor& hidden_states) const;  // [B, S, H] -> [B, S, H]
+  std::string type_name() const override { return "BertPredictionHeadTransform"; }
+
+  nn::Linear dense;
+  nn::Activation transform_act_fn;
+  nn::LayerNorm layer_norm;  // "LayerNorm"
+};
+
+class BertLMPredictionHead : public nn::Module {
+ public:
+  explicit BertLMPredictionHead(const BertConfig& config);
+  Tensor forward(const Tensor& hidden_states) const;  // [B, S, H] -> [B, S, V]
+  std::string type_name() const override { return "BertLMPredictionHead"; }
+
+  Tensor bias;  // [V], registered first, as HF's nn.Parameter; decoder.bias is the same tensor
+  BertPredictionHeadTransform transform;
+  nn::Linear decoder;  // weight tied to the word embeddings by BertForMaskedLM
+};
+
+class BertOnlyMLMHead : public nn::Module {
+ public:
+  explicit BertOnlyMLMHead(const BertConfig& config) : predictions(config) {
+    register_module("predictions", predictions);
+  }
+  std::string type_name() const override { return "BertOnlyMLMHead"; }
+
+  BertLMPredictionHead predictions;
+};
+
+struct MaskedLMOutput {
+  Tensor loss;    // [] when labels were given
+  Tensor logits;  // [B, S, V]
+  BertModelOutput bert;
+};
+
+class BertForMaskedLM : public nn::Module {
+ public:
+  explicit BertForMaskedLM(const BertConfig& config);
+  // labels [B, S]: the token to predict, or -100 to ignore the position (may be empty).
+  MaskedLMOutput forward(const IntTensor& input_ids, const IntTensor& attention_mask = {},
+                         const IntTensor& token_type_ids = {}, const IntTensor& labels = {},
+                         bool output_hidden_states = false, bool output_attentions = false) const;
+  std::string type_name() const override { return "BertForMaskedLM"; }
+
+  BertModel bert;  // no pooler, as in HF
+  BertOnlyMLMHead cls;
+};
+
+}  // namespace bertlab::bert

@@ -1,0 +1,49 @@
+// BertLayer: one Transformer encoder block, post-norm as in the original BERT.
+//   attention_output = LayerNorm(x + Attention(x))                    [B, S, H]
+//   intermediate     = act(dense(attention_output))                   [B, S, I]
+//   layer_output     = LayerNorm(attention_output + dense(intermediate))  [B, S, H]
+// Shapes: B batch, S sequence, H hidden, I intermediate, N heads.
+// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
+//     (classes BertIntermediate, BertOutput, BertLayer)
+#pragma once
+
+#include "bert/self_attention.h"  // defines: BertAttention
+#include "nn/activation.h"
+
+namespace bertlab::bert {
+
+class BertIntermediate : public nn::Module {
+ public:
+  explicit BertIntermediate(const BertConfig& config);
+  Tensor forward(const Tensor& hidden_states) const;  // [B, S, H] -> [B, S, I]
+  std::string type_name() const override { return "BertIntermediate"; }
+
+  nn::Linear dense;
+  nn::Activation intermediate_act_fn;
+};
+
+class BertOutput : public nn::Module {
+ public:
+  explicit BertOutput(const BertConfig& config);
+  // hidden_states [B, S, I]; input_tensor: the attention output [B, S, H] for the residual.
+  Tensor forward(const Tensor& hidden_states, const Tensor& input_tensor) const;  // [B, S, H]
+  std::string type_name() const override { return "BertOutput"; }
+
+  nn::Linear dense;
+  nn::LayerNorm layer_norm;  // "LayerNorm"
+  nn::Dropout dropout;
+};
+
+class BertLayer : public nn::Module {
+ public:
+  explicit BertLayer(const BertConfig& config);
+  // Returns the layer output [B, S, H] and the attention probabilities [B, N, S, S].
+  nn::AttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask) const;
+  std::string type_name() const override { return "BertLayer"; }
+
+  BertAttention attention;
+  BertIntermediate intermediate;
+  BertOutput output;
+};
+
+}  // namespace bertlab::bert

@@ -1,0 +1,52 @@
+// BertModel: embeddings -> encoder -> pooler. The bare BERT, outputting hidden states.
+//
+//   BertModel model(config);                    // or BertModel::from_pretrained(folder)
+//   BertModelOutput out = model.forward(input_ids, attention_mask, token_type_ids);
+//   out.last_hidden_state   [B, S, H]   one vector per token
+//   out.pooler_output       [B, H]      one vector per input
+// Shapes: B batch, S sequence, H hidden, N heads, L layers.
+// attention_mask [B, S]: 1 = a real token, 0 = padding. Padding never influences real tokens:
+// the mask becomes -inf on padded keys, so their attention probability is exactly 0.
+// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
+//     (class BertModel)
+#pragma once
+
+#include <vector>
+
+#include "bert/embeddings.h"
+#include "bert/encoder.h"
+#include "bert/pooler.h"
+
+namespace bertlab::bert {
+
+struct BertModelOutput {
+  Tensor embedding_output;            // [B, S, H]
+  Tensor last_hidden_state;           // [B, S, H]
+  Tensor pooler_output;               // [B, H]; undefined without a pooler
+  std::vector<Tensor> hidden_states;  // L + 1 tensors, when output_hidden_states
+  std::vector<Tensor> attentions;     // L tensors [B, N, S, S], when output_attentions
+};
+
+// HF's extended attention mask: [B, S] of 1/0 -> additive [B, 1, 1, S] of 0/-inf.
+Tensor extended_attention_mask(const IntTensor& attention_mask);
+
+class BertModel : public nn::Module {
+ public:
+  explicit BertModel(const BertConfig& config, bool add_pooling_layer = true);
+  // attention_mask and token_type_ids may be empty: all ones / all zeros, as in HF.
+  BertModelOutput forward(const IntTensor& input_ids, const IntTensor& attention_mask = {},
+                          const IntTensor& token_type_ids = {}, bool output_hidden_states = false,
+                          bool output_attentions = false) const;
+  std::string type_name() const override { return "BertModel"; }
+
+  BertConfig config;
+  BertEmbeddings embeddings;
+  BertEncoder encoder;
+  std::unique_ptr<BertPooler> pooler;  // null when add_pooling_layer = false
+};
+
+// HF's _init_weights on every submodule: Linear and Embedding weights ~ N(0, initializer_range),
+// biases 0, the padding row 0, LayerNorm weight 1 and bias 0.
+void init_bert_weights(nn::Module& model, double initializer_range, Generator& gen);
+
+}  // namespace bertlab::bert

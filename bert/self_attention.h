@@ -1,0 +1,46 @@
+// BertAttention = BertSelfAttention (the heads) + BertSelfOutput (projection, residual, LayerNorm).
+//   attention_output = LayerNorm(dense(self_attention(x)) + x)           [B, S, H]
+// Shapes: B batch, S sequence, H hidden, N heads.
+// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
+//     (classes BertSelfAttention, BertSelfOutput, BertAttention)
+#pragma once
+
+#include "bert/config.h"  // defines: BertConfig
+#include "nn/dropout.h"
+#include "nn/layer_norm.h"
+#include "nn/linear.h"
+#include "nn/multi_head_attention.h"
+
+namespace bertlab::bert {
+
+// Exactly nn::MultiHeadAttention (query, key, value, dropout) under BERT's class name.
+class BertSelfAttention : public nn::MultiHeadAttention {
+ public:
+  explicit BertSelfAttention(const BertConfig& config);
+  std::string type_name() const override { return "BertSelfAttention"; }
+};
+
+class BertSelfOutput : public nn::Module {
+ public:
+  explicit BertSelfOutput(const BertConfig& config);
+  // hidden_states: the attention context [B, S, H]; input_tensor: the layer's input [B, S, H].
+  Tensor forward(const Tensor& hidden_states, const Tensor& input_tensor) const;
+  std::string type_name() const override { return "BertSelfOutput"; }
+
+  nn::Linear dense;
+  nn::LayerNorm layer_norm;  // "LayerNorm"
+  nn::Dropout dropout;
+};
+
+class BertAttention : public nn::Module {
+ public:
+  explicit BertAttention(const BertConfig& config);
+  // Returns the attention output [B, S, H] and the probabilities [B, N, S, S].
+  nn::AttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask) const;
+  std::string type_name() const override { return "BertAttention"; }
+
+  BertSelfAttention self;
+  BertSelfOutput output;
+};
+
+}  // namespace bertlab::bert

@@ -1,0 +1,26 @@
+#include "nn/init.h"  // defines: normal_, uniform_, constant_, zeros_, ones_, kaiming_uniform_
+
+#include <algorithm>
+#include <cmath>
+
+namespace bertlab::nn::init {
+
+void normal_(const Tensor& t, float mean, float std, Generator& gen) {
+  for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = gen.normal(mean, std);
+}
+
+void uniform_(const Tensor& t, float low, float high, Generator& gen) {
+  for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = low + (high - low) * gen.uniform();
+}
+
+void constant_(const Tensor& t, float value) { std::fill_n(t.data(), t.numel(), value); }
+void zeros_(const Tensor& t) { constant_(t, 0.0f); }
+void ones_(const Tensor& t) { constant_(t, 1.0f); }
+
+void kaiming_uniform_(const Tensor& t, float a, Generator& gen) {
+  const float fan_in = static_cast<float>(t.dim() > 1 ? t.size(1) : t.numel());
+  const float bound = std::sqrt(6.0f / ((1.0f + a * a) * fan_in));
+  uniform_(t, -bound, bound, gen);
+}
+
+}  // namespace bertlab::nn::init

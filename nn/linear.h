@@ -1,0 +1,24 @@
+// nn::Linear: y = x · Wᵀ + b, with W stored [out_features, in_features] as PyTorch stores it.
+//   Linear dense(768, 3072);   dense.forward(x)  // [B, S, 768] -> [B, S, 3072]
+// Initialised as PyTorch does (kaiming-uniform W, uniform b); BERT re-initialises with
+// N(0, 0.02) and zero bias (bert/init), and loading a checkpoint overwrites both anyway.
+#pragma once
+
+#include "nn/module.h"  // defines: Module
+
+namespace bertlab::nn {
+
+class Linear : public Module {
+ public:
+  Linear(int64_t in_features, int64_t out_features, bool bias = true);
+  virtual Tensor forward(const Tensor& x) const;  // [..., in] -> [..., out]
+
+  std::string type_name() const override { return "Linear"; }
+  std::string extra_repr() const override;
+
+  int64_t in_features, out_features;
+  Tensor weight;  // [out, in]
+  Tensor bias;    // [out], undefined when bias = false
+};
+
+}  // namespace bertlab::nn

@@ -1,0 +1,89 @@
+// nn::Module: the base of every layer, as torch.nn.Module.
+//
+// A module owns parameters (Tensors that training updates) and child modules, each registered
+// under a name. Names compose with dots, so inside BertModel the query weight of layer 3 is
+//   encoder.layer.3.attention.self.query.weight
+// — exactly the key in a HuggingFace checkpoint, which is how loading by name works.
+//   Linear dense(768, 768);           // registers "weight" [768, 768] and "bias" [768]
+//   dense.named_parameters()          // {("weight", ...), ("bias", ...)}
+//   std::cout << dense;               // Linear(in_features=768, out_features=768, bias=True)
+// Modules cannot be copied or moved: children are registered by address.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tensor/tensor.h"  // defines: Tensor
+
+namespace bertlab::nn {
+
+class Module {
+ public:
+  Module() = default;
+  virtual ~Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  // The class name printed in the module tree ("Linear", "BertLayer").
+  virtual std::string type_name() const = 0;
+  // Extra text inside the parentheses, as PyTorch's extra_repr ("in_features=768, ...").
+  virtual std::string extra_repr() const { return ""; }
+
+  // Every parameter under this module with its dotted name, in registration order.
+  // A tensor registered twice (tied weights) is listed once, under its first name.
+  std::vector<std::pair<std::string, Tensor>> named_parameters() const;
+  std::vector<Tensor> parameters() const;
+  int64_t num_parameters(bool only_trainable = false) const;
+  std::vector<std::pair<std::string, const Module*>> named_modules() const;  // "" is this one
+  const std::vector<std::pair<std::string, Module*>>& children() const { return children_; }
+
+  // Dropout is active in training mode only. train()/eval() reach every child.
+  void train(bool on = true);
+  void eval() { train(false); }
+  bool is_training() const { return training_; }
+  void zero_grad();  // drop every parameter's gradient
+
+  // Replace a registered parameter's tensor (e.g. to tie two weights to one tensor).
+  void set_parameter(const std::string& dotted_name, const Tensor& value);
+
+ protected:
+  // Parameters and children are members of the subclass, registered by address.
+  void register_parameter(std::string name, Tensor& param);
+  void register_module(std::string name, Module& child);
+
+ private:
+  void collect_parameters(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out) const;
+
+  std::vector<std::pair<std::string, Tensor*>> parameters_;
+  std::vector<std::pair<std::string, Module*>> children_;
+  bool training_ = true;
+};
+
+// A numbered list of modules, printed as PyTorch's ModuleList: (0): ..., (1): ...
+template <typename M>
+class ModuleList : public Module {
+ public:
+  template <typename... Args>
+  M& append(Args&&... args) {
+    items_.push_back(std::make_unique<M>(std::forward<Args>(args)...));
+    register_module(std::to_string(items_.size() - 1), *items_.back());
+    return *items_.back();
+  }
+  std::string type_name() const override { return "ModuleList"; }
+  size_t size() const { return items_.size(); }
+  M& operator[](size_t i) { return *items_.at(i); }
+  const M& operator[](size_t i) const { return *items_.at(i); }
+
+ private:
+  std::vector<std::unique_ptr<M>> items_;
+};
+
+// Prints the module tree the way PyTorch's print(model) does.
+std::ostream& operator<<(std::ostream& os, const Module& module);
+std::string to_string(const Module& module);
+
+}  // namespace bertlab::nn
