@@ -1,0 +1,135 @@
+#include "bert/checkpoint.h"  // defines: load_weights, from_pretrained, save_pretrained
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "bert/for_masked_lm.h"
+#include "bert/for_question_answering.h"
+#include "bert/for_sequence_classification.h"
+#include "tensor/error.h"
+
+namespace bertlab::bert {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The model's name for a checkpoint key, or "" when the key names nothing to load.
+std::string model_key(std::string key, const std::map<std::string, Tensor>& params, LoadReport& report) {
+  for (auto [old_suffix, new_suffix] : {std::pair{".gamma", ".weight"}, {".beta", ".bias"}})
+    if (ends_with(key, "LayerNorm" + std::string(old_suffix))) {
+      const std::string renamed = key.substr(0, key.size() - std::string(old_suffix).size()) + new_suffix;
+      report.renamed_keys.push_back(key + " -> " + renamed);
+      key = renamed;
+    }
+  if (params.count(key)) return key;
+  if (starts_with(key, "bert.") && params.count(key.substr(5))) return key.substr(5);  // full -> bare
+  if (params.count("bert." + key)) return "bert." + key;                               // bare -> head
+  return "";
+}
+
+// Tensors that are the same as another one in a tied model, or buffers HF never loads.
+bool is_tied_or_buffer(const std::string& key, const std::map<std::string, Tensor>& params) {
+  if (ends_with(key, "embeddings.position_ids")) return true;
+  const bool has_mlm_head = params.count("cls.predictions.bias") > 0;
+  return has_mlm_head && (key == "cls.predictions.decoder.weight" || key == "cls.predictions.decoder.bias");
+}
+
+}  // namespace
+
+LoadReport load_weights(nn::Module& model, const SafetensorsFile& file) {
+  std::map<std::string, Tensor> params;
+  for (auto& [name, p] : model.named_parameters()) params.emplace(name, p);
+  LoadReport report;
+  std::vector<std::string> mismatched;
+  std::map<std::string, bool> loaded;
+  for (const std::string& key : file.names()) {
+    const std::string name = model_key(key, params, report);
+    if (name.empty()) {
+      if (!is_tied_or_buffer(key, params)) report.unexpected_keys.push_back(key);
+      continue;
+    }
+    const Tensor& param = params.at(name);
+    const SafetensorsEntry& entry = file.entry(key);
+    if (entry.shape != param.shape()) {
+      mismatched.push_back(fmt::format("{}: checkpoint {} vs model {}", key, entry.shape, param.shape()));
+      continue;
+    }
+    const Tensor value = file.tensor(key);  // float32, converted from F16/BF16 if needed
+    std::copy_n(value.data(), value.numel(), param.data());
+    loaded[name] = true;
+  }
+  BERT_CHECK(mismatched.empty(),
+             "{}: {} tensor(s) have a shape that differs from the model's: [{}]. Hint: does config.json belong to "
+             "this checkpoint?",
+             file.file_name(), mismatched.size(), fmt::join(mismatched, "; "));
+  for (auto& [name, p] : params)
+    if (!loaded.count(name)) report.missing_keys.push_back(name);
+  return report;
+}
+
+namespace {
+
+void warn_like_transformers(const LoadReport& report, const std::string& path, const std::string& model_name) {
+  if (!report.unexpected_keys.empty())
+    std::cerr << fmt::format(
+        "Some weights of the model checkpoint at {} were not used when initializing {}: ['{}']\n"
+        "- This IS expected if you are initializing {} from the checkpoint of a model trained on another task "
+        "or with another architecture.\n",
+        path, model_name, fmt::join(report.unexpected_keys, "', '"), model_name);
+  if (!report.missing_keys.empty())
+    std::cerr << fmt::format(
+        "Some weights of {} were not initialized from the model checkpoint at {} and are newly initialized: "
+        "['{}']\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions "
+        "and inference.\n",
+        model_name, path, fmt::join(report.missing_keys, "', '"));
+}
+
+}  // namespace
+
+template <typename M>
+std::unique_ptr<M> from_pretrained(const fs::path& folder) {
+  const fs::path config_path = folder / "config.json", weights_path = folder / "model.safetensors";
+  BERT_CHECK(fs::exists(config_path), "from_pretrained: no config.json in {}. Hint: pass a folder saved by "
+                                      "save_pretrained (config.json + model.safetensors)", folder.string());
+  BERT_CHECK(fs::exists(weights_path), "from_pretrained: no model.safetensors in {}. Hint: convert a "
+                                       "pytorch_model.bin with safetensors' convert script", folder.string());
+  const BertConfig config = BertConfig::from_json_file(config_path);
+  auto model = std::make_unique<M>(config);
+  Generator gen(0);
+  init_bert_weights(*model, config.initializer_range, gen);  // what stays missing keeps HF's init
+  const LoadReport report = load_weights(*model, SafetensorsFile::open(weights_path));
+  warn_like_transformers(report, folder.string(), model->type_name());
+  model->eval();  // as in transformers: a loaded model starts in eval mode
+  return model;
+}
+
+template std::unique_ptr<BertModel> from_pretrained<BertModel>(const fs::path&);
+template std::unique_ptr<BertForMaskedLM> from_pretrained<BertForMaskedLM>(const fs::path&);
+template std::unique_ptr<BertForSequenceClassification> from_pretrained<BertForSequenceClassification>(const fs::path&);
+template std::unique_ptr<BertForQuestionAnswering> from_pretrained<BertForQuestionAnswering>(const fs::path&);
+
+void save_pretrained(const nn::Module& model, BertConfig config, const fs::path& folder) {
+  fs::create_directories(folder);
+  config.architectures = {model.type_name()};
+  const fs::path config_path = folder / "config.json", tmp = folder / "config.json.tmp";
+  {
+    std::ofstream out(tmp);
+    out << config.to_json_string();
+    BERT_CHECK(out.good(), "save_pretrained: cannot write {}", tmp.string());
+  }
+  fs::rename(tmp, config_path);
+  SafetensorsWriter writer;
+  writer.metadata["format"] = "pt";  // what transformers expects in a safetensors checkpoint
+  for (auto& [name, p] : model.named_parameters()) writer.add(name, p);
+  writer.save(folder / "model.safetensors");
+}
+
+}  // namespace bertlab::bert

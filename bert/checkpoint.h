@@ -1,0 +1,45 @@
+// Checkpoints in HuggingFace's folder layout: config.json + model.safetensors.
+//
+//   auto model = BertForMaskedLM::from_pretrained("path/to/bert-base-uncased");
+//   save_pretrained(*model, model->bert.config, "out/");   // loads back in Python's transformers
+//
+// Loading matches tensors by HF name, the way transformers does:
+//   * a base checkpoint ("embeddings.…") loads into a model with a head ("bert.embeddings.…")
+//     and a full checkpoint ("bert.…", "cls.…") into a bare BertModel;
+//   * legacy names LayerNorm.gamma / LayerNorm.beta mean weight / bias;
+//   * cls.predictions.decoder.weight / .bias are the tied word embeddings / output bias;
+//   * F16 and BF16 tensors are converted to float32.
+// Keys the model lacks are reported as "not used", parameters the checkpoint lacks as "newly
+// initialized" (in transformers' words, on stderr); a shape mismatch is an error listing them all.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bert/config.h"   // defines: BertConfig
+#include "nn/module.h"     // defines: Module
+#include "tensor/safetensors.h"  // defines: SafetensorsFile
+
+namespace bertlab::bert {
+
+struct LoadReport {
+  std::vector<std::string> missing_keys;     // parameters left as initialised
+  std::vector<std::string> unexpected_keys;  // checkpoint tensors the model does not use
+  std::vector<std::string> renamed_keys;     // legacy names applied ("….gamma -> ….weight")
+};
+
+// Copy every matching tensor of `file` into `model`'s parameters (see the rules above).
+LoadReport load_weights(nn::Module& model, const SafetensorsFile& file);
+
+// Construct M from folder/config.json, initialise as HF does, then load folder/model.safetensors,
+// printing HF's warnings for unused and newly initialised weights.
+template <typename M>
+std::unique_ptr<M> from_pretrained(const std::filesystem::path& folder);
+
+// Write folder/config.json (architectures = the model's class) and folder/model.safetensors,
+// each atomically (temporary file + rename).
+void save_pretrained(const nn::Module& model, BertConfig config, const std::filesystem::path& folder);
+
+}  // namespace bertlab::bert

@@ -1,0 +1,117 @@
+// Parity with HuggingFace transformers + PyTorch on the tiny checkpoints in ../shared/fixtures:
+// every output, loss and parameter gradient, within the tolerances of the fixture READMEs.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "bert/checkpoint.h"
+#include "bert/for_masked_lm.h"
+#include "bert/for_question_answering.h"
+#include "bert/forward_outputs.h"
+#include "tests/support/all_close.h"
+#include "tests/support/fixtures.h"
+
+using namespace bertlab;
+using namespace bertlab::bert;
+using namespace bertlab::testing;
+
+namespace {
+
+bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
+bool ends_with_loss(const std::string& name) { return name.size() >= 5 && name.substr(name.size() - 5) == "_loss"; }
+
+double max_abs(const Tensor& t) {
+  double m = 0.0;
+  for (int64_t i = 0; i < t.numel(); ++i) m = std::max(m, std::fabs(static_cast<double>(t.data()[i])));
+  return m;
+}
+
+// Compares every output against the golden tensor of the same name, by the README's rules:
+//   forward tensors  |mine - gold| <= 1e-5 + 1e-5·|gold|       (elementwise)
+//   losses           |mine - gold| <= 1e-5 + 1e-6·|gold|
+//   grad.* tensors   max|mine - gold| <= 1e-4·max|gold| + 1e-6  (per tensor)
+// and returns how many were compared.
+int compare_with_golden(const std::map<std::string, Tensor>& outputs, const SafetensorsFile& golden) {
+  int compared = 0;
+  for (const auto& [name, mine] : outputs) {
+    INFO("tensor " << name);
+    REQUIRE(golden.contains(name));
+    const Tensor gold = golden.tensor(name);
+    if (ends_with_loss(name)) {
+      CHECK(std::fabs(mine.item() - gold.item()) <= 1e-5 + 1e-6 * std::fabs(gold.item()));
+    } else if (starts_with(name, "grad.")) {
+      CHECK_THAT(mine, AllClose(gold, 1e-4 * max_abs(gold) + 1e-6, 0.0));
+    } else {
+      CHECK_THAT(mine, AllClose(gold, 1e-5, 1e-5));
+    }
+    ++compared;
+  }
+  return compared;
+}
+
+}  // namespace
+
+TEST_CASE("BertModel: hidden states, attentions and pooler match HF on tiny-bert", "[bert][golden]") {
+  auto dir = fixture("models/tiny-bert");
+  if (!dir) return;
+  const SafetensorsFile golden = SafetensorsFile::open(*dir / "golden.safetensors");
+  const auto outputs = forward_outputs(*dir, Task::base, golden, false);
+  // embedding_output, 3 hidden states, last_hidden_state, 2 attentions, pooler_output
+  CHECK(compare_with_golden(outputs, golden) == 8);
+}
+
+TEST_CASE("BertForMaskedLM: logits, loss and every gradient match HF on tiny-bert", "[bert][golden]") {
+  auto dir = fixture("models/tiny-bert");
+  if (!dir) return;
+  const SafetensorsFile golden = SafetensorsFile::open(*dir / "golden.safetensors");
+  const auto outputs = forward_outputs(*dir, Task::mlm, golden, true);
+  int grads = 0;
+  for (auto& [name, t] : outputs) grads += starts_with(name, "grad.");
+  CHECK(grads == 42);  // the README lists 42 trainable parameters
+  CHECK(outputs.count("mlm_loss") == 1);
+  compare_with_golden(outputs, golden);
+}
+
+TEST_CASE("BertForSequenceClassification: logits, loss and gradients match HF", "[bert][golden]") {
+  auto dir = fixture("models/tiny-bert-heads/seq-cls");
+  if (!dir) return;
+  const SafetensorsFile golden = SafetensorsFile::open(*dir / "golden.safetensors");
+  const auto outputs = forward_outputs(*dir, task_from_config(*dir), golden, true);
+  CHECK(outputs.count("seqcls_loss") == 1);
+  CHECK(outputs.count("grad.classifier.weight") == 1);
+  compare_with_golden(outputs, golden);
+}
+
+TEST_CASE("BertForQuestionAnswering: logits, loss, out-of-range positions and gradients match HF",
+          "[bert][golden]") {
+  auto dir = fixture("models/tiny-bert-heads/qa");
+  if (!dir) return;
+  const SafetensorsFile golden = SafetensorsFile::open(*dir / "golden.safetensors");
+  const auto outputs = forward_outputs(*dir, task_from_config(*dir), golden, true);
+  CHECK(outputs.count("qa_loss") == 1);
+  compare_with_golden(outputs, golden);
+
+  // The oor.* positions include one past the sequence: it is clamped to S and ignored.
+  auto model = from_pretrained<BertForQuestionAnswering>(*dir);
+  QuestionAnsweringModelOutput out =
+      model->forward(golden.int_tensor("input_ids"), golden.int_tensor("attention_mask"),
+                     golden.int_tensor("token_type_ids"), golden.int_tensor("oor.start_positions"),
+                     golden.int_tensor("oor.end_positions"));
+  const float gold = golden.tensor("oor.qa_loss").item();
+  CHECK(std::fabs(out.loss.item() - gold) <= 1e-5 + 1e-6 * std::fabs(gold));
+}
+
+TEST_CASE("save_pretrained: a saved model loads back with identical outputs", "[bert][golden]") {
+  auto dir = fixture("models/tiny-bert");
+  if (!dir) return;
+  auto model = from_pretrained<BertForMaskedLM>(*dir);
+  const auto out_dir = std::filesystem::temp_directory_path() / "bertlab_save_pretrained_test";
+  std::filesystem::remove_all(out_dir);
+  save_pretrained(*model, model->bert.config, out_dir);
+  auto again = from_pretrained<BertForMaskedLM>(out_dir);
+  const IntTensor ids({101, 7592, 103, 102}, {1, 4});
+  CHECK_THAT(again->forward(ids).logits, AllClose(model->forward(ids).logits, 0.0, 0.0));
+  CHECK(BertConfig::from_json_file(out_dir / "config.json").architectures ==
+        std::vector<std::string>{"BertForMaskedLM"});
+  std::filesystem::remove_all(out_dir);
+}
