@@ -6,6 +6,7 @@
 
 namespace bertlab::cli {
 
-void add_demo_command(CLI::App& app);  // demo.cpp: train a small BERT-shaped network a few steps
+void add_demo_command(CLI::App& app);     // demo.cpp: train a small BERT a few steps
+void add_forward_command(CLI::App& app);  // forward.cpp: all outputs of a model, machine-readable
 
 }  // namespace bertlab::cli
