@@ -59,6 +59,10 @@ float f16_to_f32(uint16_t h) {
 //   0x3F80 -> 0x3F800000 = 1.0
 float bf16_to_f32(uint16_t h) { return std::bit_cast<float>(static_cast<uint32_t>(h) << 16); }
 
+// The dtypes tensor() and int_tensor() convert; the others are listed but cannot be read.
+bool reads_as_float(const std::string& dtype) { return dtype == "F32" || dtype == "F16" || dtype == "BF16"; }
+bool reads_as_ids(const std::string& dtype) { return dtype == "I64" || dtype == "I32"; }
+
 // numel(shape) × element_size, or nothing when the product overflows int64: a hostile header
 // can claim sizes like [2^40, 2^40], and signed overflow is undefined behaviour in C++.
 std::optional<int64_t> byte_size(const Shape& shape, int64_t element_size) {
@@ -111,6 +115,18 @@ SafetensorsEntry parse_entry(const json& value, int64_t data_size, const std::st
   return entry;
 }
 
+// "__metadata__": free-form text, so every value must be a string.
+std::map<std::string, std::string> parse_metadata(const json& value, const std::string& file) {
+  BERT_CHECK(value.is_object(), "safetensors '{}': __metadata__ must be an object, got {}", file, value.dump());
+  std::map<std::string, std::string> metadata;
+  for (const auto& [key, text] : value.items()) {
+    BERT_CHECK(text.is_string(), "safetensors '{}': __metadata__ '{}' must be a string, got {}", file, key,
+               text.dump());
+    metadata[key] = text.get<std::string>();
+  }
+  return metadata;
+}
+
 // The format requires the tensors to tile the data section exactly: no overlaps (two tensors
 // sharing bytes) and no holes (bytes that belong to nobody, where other content could hide).
 void check_tiling(const std::map<std::string, SafetensorsEntry>& entries, int64_t data_size,
@@ -144,20 +160,18 @@ SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path) {
   const int fd = ::open(name.c_str(), O_RDONLY);
   BERT_CHECK(fd >= 0, "safetensors '{}': cannot open: {}", name, std::strerror(errno));
   struct stat st {};
-  const int stat_result = ::fstat(fd, &st);
+  ::fstat(fd, &st);  // cannot fail on a descriptor we just opened
   const int64_t size = st.st_size;
-  // mmap cannot map 0 bytes; from_bytes reports the file as too short instead.
-  if (stat_result == 0 && size == 0) {
-    ::close(fd);
-    return from_bytes("", name);
-  }
   // MAP_PRIVATE + PROT_WRITE: tensors may be updated in place (an optimizer step); the kernel
   // then copies the touched page for this process, and the file itself never changes.
-  void* memory = stat_result == 0 ? ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+  // An empty file cannot be mapped; it gets no memory and the constructor reports it.
+  void* memory = size > 0 ? ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) : nullptr;
   const int map_errno = errno;
   ::close(fd);  // the mapping stays valid without the descriptor
   BERT_CHECK(memory != MAP_FAILED, "safetensors '{}': cannot map the file: {}", name, std::strerror(map_errno));
-  std::shared_ptr<char> bytes(static_cast<char*>(memory), [size](char* p) { ::munmap(p, size); });
+  std::shared_ptr<char> bytes(static_cast<char*>(memory), [size](char* p) {
+    if (p) ::munmap(p, size);
+  });
   return SafetensorsFile(std::move(bytes), size, name);
 }
 
@@ -189,16 +203,8 @@ SafetensorsFile::SafetensorsFile(std::shared_ptr<char> bytes, int64_t size, std:
   }
   BERT_CHECK(header.is_object(), "safetensors '{}': the header must be a JSON object, got {}", file, header.dump());
   for (const auto& [name, value] : header.items()) {
-    if (name == "__metadata__") {
-      BERT_CHECK(value.is_object(), "safetensors '{}': __metadata__ must be an object, got {}", file, value.dump());
-      for (const auto& [key, text] : value.items()) {
-        BERT_CHECK(text.is_string(), "safetensors '{}': __metadata__ '{}' must be a string, got {}", file, key,
-                   text.dump());
-        metadata_[key] = text.get<std::string>();
-      }
-    } else {
-      entries_[name] = parse_entry(value, data_size, fmt::format("safetensors '{}': tensor '{}'", file, name));
-    }
+    if (name == "__metadata__") metadata_ = parse_metadata(value, file);
+    else entries_[name] = parse_entry(value, data_size, fmt::format("safetensors '{}': tensor '{}'", file, name));
   }
   check_tiling(entries_, data_size, file);
 }
@@ -222,9 +228,9 @@ char* SafetensorsFile::data_of(const SafetensorsEntry& entry) const {
 
 Tensor SafetensorsFile::tensor(const std::string& name) const {
   const SafetensorsEntry& e = entry(name);
-  BERT_CHECK(e.dtype == "F32" || e.dtype == "F16" || e.dtype == "BF16",
+  BERT_CHECK(reads_as_float(e.dtype),
              "safetensors '{}': tensor '{}': cannot read dtype {} as float32: expected F32, F16 or BF16{}", file_name_,
-             name, e.dtype, e.dtype[0] == 'I' ? ". Hint: int_tensor() reads integer ids" : "");
+             name, e.dtype, reads_as_ids(e.dtype) ? ". Hint: int_tensor() reads integer ids" : "");
   char* src = data_of(e);
   if (e.dtype == "F32" && reinterpret_cast<uintptr_t>(src) % alignof(float) == 0) {
     // Zero-copy: a float* into the file, sharing ownership of the whole mapping.
@@ -241,9 +247,9 @@ Tensor SafetensorsFile::tensor(const std::string& name) const {
 
 IntTensor SafetensorsFile::int_tensor(const std::string& name) const {
   const SafetensorsEntry& e = entry(name);
-  BERT_CHECK(e.dtype == "I64" || e.dtype == "I32",
+  BERT_CHECK(reads_as_ids(e.dtype),
              "safetensors '{}': tensor '{}': cannot read dtype {} as int64 ids: expected I64 or I32{}", file_name_,
-             name, e.dtype, e.dtype[0] == 'F' || e.dtype == "BF16" ? ". Hint: tensor() reads floats" : "");
+             name, e.dtype, reads_as_float(e.dtype) ? ". Hint: tensor() reads floats" : "");
   const char* src = data_of(e);
   const bool is_i64 = e.dtype == "I64";
   std::vector<int64_t> values(numel(e.shape));
