@@ -6,6 +6,7 @@
 
 namespace bertlab::cli {
 
-void add_demo_command(CLI::App& app);  // demo.cpp: train a small BERT-shaped network a few steps
+void add_demo_command(CLI::App& app);      // demo.cpp: train a small BERT-shaped network a few steps
+void add_tokenize_command(CLI::App& app);  // tokenize.cpp: text or JSON cases -> BERT token ids
 
 }  // namespace bertlab::cli

@@ -7,6 +7,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"bertlab: learn BERT by reading and running it"};
   app.require_subcommand(1);
+  bertlab::cli::add_tokenize_command(app);
 
   try {
     app.parse(argc, argv);
