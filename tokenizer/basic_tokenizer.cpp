@@ -114,8 +114,10 @@ void BasicTokenizer::add_char(char32_t d, int32_t origin, Words& out, uint32_t& 
   }
   // ASCII has no decomposition, and without lowercasing HF strips no accents.
   if (d < 128 || !do_lower_case_) {
-    if (kind == Kind::punctuation) push_single_char_word(out, d, origin, word_begin);
-    else out.push_char(d, origin);
+    if (kind == Kind::punctuation)
+      push_single_char_word(out, d, origin, word_begin);
+    else
+      out.push_char(d, origin);
     return;
   }
   // Accent stripping: decompose (é -> e + U+0301) and drop the nonspacing marks (Mn).
@@ -123,8 +125,10 @@ void BasicTokenizer::add_char(char32_t d, int32_t origin, Words& out, uint32_t& 
   for (int k = 0; k < decomposed.size; ++k) {
     const char32_t e = decomposed.code_points[k];
     if (category(e) == "Mn") continue;
-    if (is_punctuation(e)) push_single_char_word(out, e, origin, word_begin);
-    else out.push_char(e, origin);
+    if (is_punctuation(e))
+      push_single_char_word(out, e, origin, word_begin);
+    else
+      out.push_char(e, origin);
   }
 }
 

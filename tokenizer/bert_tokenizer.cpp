@@ -51,8 +51,8 @@ TokenizerConfig read_tokenizer_config(const fs::path& path) {
   if (auto it = json.find("model_max_length"); it != json.end() && it->is_number()) {
     // Some configs say 1e30 for "no limit": clamp what does not fit in an int64.
     const double value = it->get<double>();
-    config.model_max_length = value >= 9.0e18 ? std::numeric_limits<int64_t>::max()
-                                               : it->get<int64_t>();
+    config.model_max_length =
+        value >= 9.0e18 ? std::numeric_limits<int64_t>::max() : it->get<int64_t>();
   }
   return config;
 }
@@ -105,8 +105,8 @@ std::vector<Token> BertTokenizer::tokenize_with_offsets(std::string_view text) c
   Words words;  // reused for every stretch of text between special tokens
   auto add_words = [&](size_t begin, size_t end) {
     words.clear();
-    basic_.split(std::u32string_view(chars).substr(begin, end - begin),
-                 static_cast<int32_t>(begin), words);
+    basic_.split(std::u32string_view(chars).substr(begin, end - begin), static_cast<int32_t>(begin),
+                 words);
     for (const Words::Range& w : words.words) wordpiece_.tokenize_word(words, w, tokens);
   };
   // A special token typed in the raw text ("[MASK]", case-sensitive) stays one token.
@@ -180,22 +180,23 @@ std::string BertTokenizer::decode(const std::vector<int64_t>& ids, bool skip_spe
   std::string text;
   bool first = true;
   for (int64_t id : ids) {
-    const bool special = id == pad_id_ || id == unk_id_ || id == cls_id_ || id == sep_id_ ||
-                         id == mask_id_;
+    const bool special =
+        id == pad_id_ || id == unk_id_ || id == cls_id_ || id == sep_id_ || id == mask_id_;
     if (skip_special_tokens && special) continue;
     if (!first) text += ' ';
     text += convert_ids_to_tokens(id);
     first = false;
   }
-  replace_all(text, " ##", "");  // glue continuation pieces to their word: "hack ##ath" -> "hackath"
+  replace_all(text, " ##",
+              "");  // glue continuation pieces to their word: "hack ##ath" -> "hackath"
   const size_t begin = text.find_first_not_of(" \t\n\r");
   const size_t end = text.find_last_not_of(" \t\n\r");
   text = begin == std::string::npos ? "" : text.substr(begin, end - begin + 1);
   // HF's clean_up_tokenization: undo the spaces tokenization put before punctuation and
   // contractions, in this order.
   static constexpr std::pair<std::string_view, std::string_view> kCleanUps[] = {
-      {" .", "."},     {" ?", "?"},     {" !", "!"},     {" ,", ","},     {" ' ", "'"},
-      {" n't", "n't"}, {" 'm", "'m"},   {" 's", "'s"},   {" 've", "'ve"}, {" 're", "'re"}};
+      {" .", "."},     {" ?", "?"},   {" !", "!"},   {" ,", ","},     {" ' ", "'"},
+      {" n't", "n't"}, {" 'm", "'m"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
   for (const auto& [from, to] : kCleanUps) replace_all(text, from, to);
   return text;
 }

@@ -16,10 +16,10 @@ Padding padding_from_string(std::string_view name) {
   if (name == "longest") return Padding::longest;
   if (name == "max_length") return Padding::max_length;
   if (name == "do_not_pad") return Padding::do_not_pad;
-  throw TokenizerError(fmt::format(
-      "padding: unknown strategy: expected true, false, \"longest\", \"max_length\" or "
-      "\"do_not_pad\", got \"{}\". Hint: HF spells them exactly so",
-      name));
+  throw TokenizerError(
+      fmt::format("padding: unknown strategy: expected true, false, \"longest\", \"max_length\" or "
+                  "\"do_not_pad\", got \"{}\". Hint: HF spells them exactly so",
+                  name));
 }
 
 Truncation truncation_from_string(std::string_view name) {

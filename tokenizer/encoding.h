@@ -34,7 +34,7 @@ struct EncodeOptions {
   bool add_special_tokens = true;
   std::variant<bool, Padding> padding = false;
   std::optional<std::variant<bool, Truncation>> truncation;  // nullopt = not passed
-  std::optional<int64_t> max_length;                          // counts the special tokens
+  std::optional<int64_t> max_length;                         // counts the special tokens
 };
 
 // Parses HF's string spellings ("max_length", "only_second"...); throws TokenizerError.
@@ -53,9 +53,9 @@ struct IdMatrix {
 
 struct Encoding {
   std::vector<int64_t> input_ids;
-  std::vector<int64_t> token_type_ids;       // 0 = first segment, 1 = second
-  std::vector<int64_t> attention_mask;       // 1 = real token, 0 = padding
-  std::vector<int64_t> special_tokens_mask;  // 1 = added [CLS]/[SEP] or padding
+  std::vector<int64_t> token_type_ids;                      // 0 = first segment, 1 = second
+  std::vector<int64_t> attention_mask;                      // 1 = real token, 0 = padding
+  std::vector<int64_t> special_tokens_mask;                 // 1 = added [CLS]/[SEP] or padding
   std::vector<std::pair<int64_t, int64_t>> offset_mapping;  // [start, end) in code points
 
   size_t size() const { return input_ids.size(); }

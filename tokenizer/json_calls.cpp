@@ -14,9 +14,10 @@ namespace {
 // Throws a TokenizerError about key `key` unless `ok`.
 void expect(bool ok, std::string_view key, std::string_view expected, const json& got) {
   if (ok) return;
-  throw TokenizerError(fmt::format("json case: bad \"{}\": expected {}, got {}. Hint: see "
-                                   "docs/tokenizer.md for the case format",
-                                   key, expected, got.dump()));
+  throw TokenizerError(
+      fmt::format("json case: bad \"{}\": expected {}, got {}. Hint: see "
+                  "docs/tokenizer.md for the case format",
+                  key, expected, got.dump()));
 }
 
 bool is_string_list(const json& value) {
@@ -53,9 +54,10 @@ json run_encode(const BertTokenizer& tokenizer, const json& call) {
   const EncodeOptions options = encode_options_from_json(call);
   if (text.is_string()) {
     expect(pair.is_null() || pair.is_string(), "text_pair", "a string with a string text", pair);
-    if (pair.is_null()) return encoding_to_json(tokenizer, tokenizer(text.get<std::string>(), options));
-    return encoding_to_json(
-        tokenizer, tokenizer(text.get<std::string>(), pair.get<std::string>(), options));
+    if (pair.is_null())
+      return encoding_to_json(tokenizer, tokenizer(text.get<std::string>(), options));
+    return encoding_to_json(tokenizer,
+                            tokenizer(text.get<std::string>(), pair.get<std::string>(), options));
   }
   expect(is_string_list(text), "text", "a string or a non-empty array of strings", text);
   const auto texts = text.get<std::vector<std::string>>();
@@ -88,14 +90,17 @@ EncodeOptions encode_options_from_json(const json& call) {
   const json padding = call.value("padding", json(false));
   expect(padding.is_boolean() || padding.is_string(), "padding", "a bool or a strategy name",
          padding);
-  if (padding.is_boolean()) options.padding = padding.get<bool>();
-  else options.padding = padding_from_string(padding.get<std::string>());
+  if (padding.is_boolean())
+    options.padding = padding.get<bool>();
+  else
+    options.padding = padding_from_string(padding.get<std::string>());
 
   const json truncation = call.value("truncation", json());  // null = not passed
   expect(truncation.is_null() || truncation.is_boolean() || truncation.is_string(), "truncation",
          "null, a bool or a strategy name", truncation);
   if (truncation.is_boolean()) options.truncation = truncation.get<bool>();
-  if (truncation.is_string()) options.truncation = truncation_from_string(truncation.get<std::string>());
+  if (truncation.is_string())
+    options.truncation = truncation_from_string(truncation.get<std::string>());
 
   const json max_length = call.value("max_length", json());
   expect(max_length.is_null() || (max_length.is_number_integer() && max_length.get<int64_t>() >= 0),

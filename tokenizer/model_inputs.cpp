@@ -1,7 +1,8 @@
 // BertTokenizer's calls: tokens -> model inputs. The steps of HF's tokenizer(...) in order:
 //   resolve the options -> tokenize -> truncate -> add [CLS]/[SEP] -> pad.
-// HF's version: PreTrainedTokenizerBase in transformers v4.40.0 (_get_padding_truncation_strategies,
-// truncate_sequences, pad), https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/tokenization_utils_base.py
+// HF's version: PreTrainedTokenizerBase in transformers v4.40.0
+// (_get_padding_truncation_strategies, truncate_sequences, pad),
+// https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/tokenization_utils_base.py
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -76,9 +77,10 @@ void drop_last(std::vector<Token>& tokens, size_t count) {
 void truncate(std::vector<Token>& a, std::vector<Token>* b, Truncation strategy, size_t remove) {
   if (strategy == Truncation::only_first || (strategy == Truncation::longest_first && !b)) {
     if (a.size() > remove) return drop_last(a, remove);
-    warn(fmt::format("truncation: cannot remove {} tokens: the first sequence has only {}; it "
-                     "is left as is. Hint: choose a larger max_length",
-                     remove, a.size()));
+    warn(
+        fmt::format("truncation: cannot remove {} tokens: the first sequence has only {}; it "
+                    "is left as is. Hint: choose a larger max_length",
+                    remove, a.size()));
   } else if (strategy == Truncation::longest_first) {
     // Same as removing one token at a time from the longer segment (from b on a tie).
     const size_t len_a = a.size(), len_b = b->size();
@@ -94,9 +96,10 @@ void truncate(std::vector<Token>& a, std::vector<Token>* b, Truncation strategy,
     });
   } else if (strategy == Truncation::only_second && b) {
     if (b->size() > remove) return drop_last(*b, remove);
-    warn(fmt::format("truncation: cannot remove {} tokens: the second sequence has only {}; it "
-                     "is left as is. Hint: choose a larger max_length",
-                     remove, b->size()));
+    warn(
+        fmt::format("truncation: cannot remove {} tokens: the second sequence has only {}; it "
+                    "is left as is. Hint: choose a larger max_length",
+                    remove, b->size()));
   }
 }
 
@@ -107,7 +110,7 @@ void truncate(std::vector<Token>& a, std::vector<Token>* b, Truncation strategy,
 // ---------------------------------------------------------------------------------------------
 
 Encoding BertTokenizer::encode_unpadded(std::string_view text, const std::string_view* pair,
-                                   const Options& options) const {
+                                        const Options& options) const {
   std::vector<Token> a = tokenize_with_offsets(text), b;
   if (pair) b = tokenize_with_offsets(*pair);
   const size_t n_special = options.add_special_tokens ? (pair ? 3 : 2) : 0;
@@ -202,9 +205,8 @@ BatchEncoding BertTokenizer::encode_batch(const std::vector<std::string>& texts,
     longest = std::max(longest, out.rows.back().size());
   }
   if (resolved.padding == Padding::do_not_pad) return out;
-  const size_t length = resolved.padding == Padding::longest
-                            ? longest
-                            : static_cast<size_t>(*resolved.max_length);
+  const size_t length =
+      resolved.padding == Padding::longest ? longest : static_cast<size_t>(*resolved.max_length);
   for (Encoding& row : out.rows) pad(row, length);
   return out;
 }

@@ -65,8 +65,8 @@ std::string_view category(char32_t c) {
 Decomposition nfd(char32_t c) {
   utf8proc_int32_t buffer[4];
   int last_boundclass = 0;  // utf8proc's state for grapheme breaks; unused here
-  const utf8proc_ssize_t size = utf8proc_decompose_char(
-      static_cast<utf8proc_int32_t>(c), buffer, 4, UTF8PROC_DECOMPOSE, &last_boundclass);
+  const utf8proc_ssize_t size = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c), buffer, 4,
+                                                        UTF8PROC_DECOMPOSE, &last_boundclass);
   Decomposition out{{c, 0, 0, 0}, 1};
   if (size < 1 || size > 4) return out;  // cannot happen for a valid code point: keep c
   out.size = static_cast<int>(size);

@@ -39,7 +39,7 @@ class Vocab {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::vector<std::string> tokens_;  // id -> token
+  std::vector<std::string> tokens_;                                      // id -> token
   std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> ids_;  // token -> id
   size_t max_token_bytes_ = 0;
 };

@@ -51,18 +51,35 @@ void run_jsonl(const BertTokenizer& tokenizer) {
   std::cout.flush();
 }
 
+// Python's repr of a string: 'hello', but "'" for a quote (double quotes when that avoids an
+// escape), and \\ for a backslash.
+std::string python_repr(const std::string& token) {
+  const bool double_quotes =
+      token.find('\'') != std::string::npos && token.find('"') == std::string::npos;
+  const char quote = double_quotes ? '"' : '\'';
+  std::string out(1, quote);
+  for (char c : token) {
+    if (c == '\\' || c == quote) out += '\\';
+    out += c;
+  }
+  out += quote;
+  return out;
+}
+
 // Python's repr of a list of strings: ['[CLS]', 'hello', '[SEP]'].
 std::string python_repr(const std::vector<std::string>& tokens) {
   std::vector<std::string> quoted;
-  for (const std::string& token : tokens) quoted.push_back(fmt::format("'{}'", token));
+  for (const std::string& token : tokens) quoted.push_back(python_repr(token));
   return fmt::format("[{}]", fmt::join(quoted, ", "));
 }
 
 void run(const TokenizeArgs& args) {
   const BertTokenizer tokenizer = BertTokenizer::from_pretrained(args.model);
   if (args.jsonl) return run_jsonl(tokenizer);
-  if (!args.text) throw std::runtime_error("tokenize: no text: expected \"text\" or --jsonl. "
-                                           "Hint: bertlab tokenize --model <folder> \"Hello!\"");
+  if (!args.text)
+    throw std::runtime_error(
+        "tokenize: no text: expected \"text\" or --jsonl. "
+        "Hint: bertlab tokenize --model <folder> \"Hello!\"");
   const tokenizer::Encoding encoding =
       args.pair ? tokenizer(*args.text, *args.pair) : tokenizer(*args.text);
   std::cout << encoding << '\n'
@@ -73,7 +90,8 @@ void run(const TokenizeArgs& args) {
 
 void add_tokenize_command(CLI::App& app) {
   auto args = std::make_shared<TokenizeArgs>();
-  CLI::App* command = app.add_subcommand("tokenize", "Tokenize a text (or JSON cases) with BERT's WordPiece");
+  CLI::App* command =
+      app.add_subcommand("tokenize", "Tokenize a text (or JSON cases) with BERT's WordPiece");
   command->add_option("--model", args->model, "model folder with vocab.txt, or a vocab file")
       ->required();
   command->add_flag("--jsonl", args->jsonl, "read JSON cases from stdin, write results to stdout");

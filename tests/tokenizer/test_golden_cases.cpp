@@ -2,7 +2,6 @@
 // bert-base-uncased) must come out exactly the same: ids, tokens, token types, masks, offsets
 // and decoded strings. The cases are run through run_json_case, the same code the CLI uses.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 
