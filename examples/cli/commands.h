@@ -6,7 +6,8 @@
 
 namespace bertlab::cli {
 
-void add_demo_command(CLI::App& app);     // demo.cpp: train a small BERT a few steps
-void add_forward_command(CLI::App& app);  // forward.cpp: all outputs of a model, machine-readable
+void add_demo_command(CLI::App& app);      // demo.cpp: train a small BERT a few steps
+void add_forward_command(CLI::App& app);   // forward.cpp: all outputs of a model, machine-readable
+void add_tokenize_command(CLI::App& app);  // tokenize.cpp: text or JSON cases -> BERT token ids
 
 }  // namespace bertlab::cli

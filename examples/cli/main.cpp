@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   bertlab::cli::add_demo_command(app);
   bertlab::cli::add_forward_command(app);
+  bertlab::cli::add_tokenize_command(app);
 
   try {
     app.parse(argc, argv);

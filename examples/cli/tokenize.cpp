@@ -1,0 +1,103 @@
+// `bertlab tokenize`: run the tokenizer from the command line.
+//
+//   bertlab tokenize --model <folder> "text" [--pair "text"]
+//       prints the encoding as Python prints it, then the tokens.
+//   bertlab tokenize --model <folder> --jsonl < cases.jsonl > results.jsonl
+//       one JSON case per input line ({"id": ..., "call": {...}} or {"id": ..., "decode": {...}}),
+//       one line out per case: {"id": ..., "result": ...} or {"id": ..., "error": "..."}.
+// <folder> holds vocab.txt (+ tokenizer_config.json); a vocab file works too.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "examples/cli/commands.h"     // defines: add_tokenize_command
+#include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer
+#include "tokenizer/json_calls.h"      // defines: run_json_case
+
+namespace bertlab::cli {
+
+namespace {
+
+using nlohmann::json;
+using tokenizer::BertTokenizer;
+
+struct TokenizeArgs {
+  std::string model;
+  bool jsonl = false;
+  std::optional<std::string> text, pair;
+};
+
+// Every line gets an answer; a bad line gets an "error" and the next line still runs.
+void run_jsonl(const BertTokenizer& tokenizer) {
+  for (std::string line; std::getline(std::cin, line);) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    json out = {{"id", nullptr}};
+    try {
+      const json test_case = json::parse(line);
+      if (test_case.is_object()) out["id"] = test_case.value("id", json());
+      out["result"] = tokenizer::run_json_case(tokenizer, test_case);
+    } catch (const std::exception& e) {
+      out.erase("result");
+      out["error"] = e.what();
+    }
+    // Bytes that are not UTF-8 (from a strange vocab) are replaced rather than thrown.
+    std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+  }
+  std::cout.flush();
+}
+
+// Python's repr of a string: 'hello', but "'" for a quote (double quotes when that avoids an
+// escape), and \\ for a backslash.
+std::string python_repr(const std::string& token) {
+  const bool double_quotes =
+      token.find('\'') != std::string::npos && token.find('"') == std::string::npos;
+  const char quote = double_quotes ? '"' : '\'';
+  std::string out(1, quote);
+  for (char c : token) {
+    if (c == '\\' || c == quote) out += '\\';
+    out += c;
+  }
+  out += quote;
+  return out;
+}
+
+// Python's repr of a list of strings: ['[CLS]', 'hello', '[SEP]'].
+std::string python_repr(const std::vector<std::string>& tokens) {
+  std::vector<std::string> quoted;
+  for (const std::string& token : tokens) quoted.push_back(python_repr(token));
+  return fmt::format("[{}]", fmt::join(quoted, ", "));
+}
+
+void run(const TokenizeArgs& args) {
+  const BertTokenizer tokenizer = BertTokenizer::from_pretrained(args.model);
+  if (args.jsonl) return run_jsonl(tokenizer);
+  if (!args.text)
+    throw std::runtime_error(
+        "tokenize: no text: expected \"text\" or --jsonl. "
+        "Hint: bertlab tokenize --model <folder> \"Hello!\"");
+  const tokenizer::Encoding encoding =
+      args.pair ? tokenizer(*args.text, *args.pair) : tokenizer(*args.text);
+  std::cout << encoding << '\n'
+            << python_repr(tokenizer.convert_ids_to_tokens(encoding.input_ids)) << '\n';
+}
+
+}  // namespace
+
+void add_tokenize_command(CLI::App& app) {
+  auto args = std::make_shared<TokenizeArgs>();
+  CLI::App* command =
+      app.add_subcommand("tokenize", "Tokenize a text (or JSON cases) with BERT's WordPiece");
+  command->add_option("--model", args->model, "model folder with vocab.txt, or a vocab file")
+      ->required();
+  command->add_flag("--jsonl", args->jsonl, "read JSON cases from stdin, write results to stdout");
+  command->add_option("text", args->text, "the text to tokenize");
+  command->add_option("--pair", args->pair, "a second text (sentence pair)");
+  command->callback([args] { run(*args); });
+}
+
+}  // namespace bertlab::cli

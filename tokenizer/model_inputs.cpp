@@ -1,0 +1,214 @@
+// BertTokenizer's calls: tokens -> model inputs. The steps of HF's tokenizer(...) in order:
+//   resolve the options -> tokenize -> truncate -> add [CLS]/[SEP] -> pad.
+// HF's version: PreTrainedTokenizerBase in transformers v4.40.0
+// (_get_padding_truncation_strategies, truncate_sequences, pad),
+// https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/tokenization_utils_base.py
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <mutex>
+
+#include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer
+#include "tokenizer/error.h"           // defines: TokenizerError
+
+namespace bertlab::tokenizer {
+
+// ---------------------------------------------------------------------------------------------
+// Options: HF's defaults and spellings resolved to one strategy each
+// ---------------------------------------------------------------------------------------------
+
+struct BertTokenizer::Options {
+  bool add_special_tokens;
+  Padding padding;
+  Truncation truncation;
+  std::optional<int64_t> max_length;
+};
+
+BertTokenizer::Options BertTokenizer::resolve(const EncodeOptions& options) const {
+  if (options.max_length && *options.max_length < 0) {
+    throw TokenizerError(fmt::format(
+        "BertTokenizer: negative max_length: expected a length >= 0, got {}. Hint: leave it "
+        "unset for the model's limit ({})",
+        *options.max_length, config_.model_max_length));
+  }
+  Options out{options.add_special_tokens, Padding::do_not_pad, Truncation::do_not_truncate,
+              options.max_length};
+  const bool padding_is_false =
+      std::holds_alternative<bool>(options.padding) && !std::get<bool>(options.padding);
+  auto truncation = options.truncation;
+  // max_length alone (padding=False, truncation not passed) switches truncation on.
+  if (options.max_length && padding_is_false && !truncation) truncation = Truncation::longest_first;
+
+  if (const bool* on = std::get_if<bool>(&options.padding)) {
+    out.padding = *on ? Padding::longest : Padding::do_not_pad;
+  } else {
+    out.padding = std::get<Padding>(options.padding);
+  }
+  if (truncation) {
+    if (const bool* on = std::get_if<bool>(&*truncation)) {
+      out.truncation = *on ? Truncation::longest_first : Truncation::do_not_truncate;
+    } else {
+      out.truncation = std::get<Truncation>(*truncation);
+    }
+  }
+  if (!out.max_length &&
+      (out.padding == Padding::max_length || out.truncation != Truncation::do_not_truncate)) {
+    out.max_length = config_.model_max_length;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Truncation: remove tokens from the right end of a segment
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// HF logs these and goes on; so do we, on stderr.
+void warn(const std::string& message) { fmt::print(stderr, "warning: {}\n", message); }
+
+void drop_last(std::vector<Token>& tokens, size_t count) {
+  tokens.resize(tokens.size() - std::min(count, tokens.size()));
+}
+
+// Removes `remove` tokens from a and/or b (b == nullptr: no pair), as HF does. When the
+// chosen segment is too short, HF leaves both untouched (and logs why).
+void truncate(std::vector<Token>& a, std::vector<Token>* b, Truncation strategy, size_t remove) {
+  if (strategy == Truncation::only_first || (strategy == Truncation::longest_first && !b)) {
+    if (a.size() > remove) return drop_last(a, remove);
+    warn(
+        fmt::format("truncation: cannot remove {} tokens: the first sequence has only {}; it "
+                    "is left as is. Hint: choose a larger max_length",
+                    remove, a.size()));
+  } else if (strategy == Truncation::longest_first) {
+    // Same as removing one token at a time from the longer segment (from b on a tie).
+    const size_t len_a = a.size(), len_b = b->size();
+    const size_t first = std::min(len_a > len_b ? len_a - len_b : len_b - len_a, remove);
+    const size_t second = remove - first;
+    const size_t from_a = len_a > len_b ? first + second / 2 : second / 2;
+    drop_last(a, from_a);
+    drop_last(*b, remove - from_a);
+    // HF logs this on every such call; once per program is enough to inform.
+    static std::once_flag once;
+    std::call_once(once, [] {
+      warn("truncation: a pair truncated with 'longest_first' returns no overflowing tokens");
+    });
+  } else if (strategy == Truncation::only_second && b) {
+    if (b->size() > remove) return drop_last(*b, remove);
+    warn(
+        fmt::format("truncation: cannot remove {} tokens: the second sequence has only {}; it "
+                    "is left as is. Hint: choose a larger max_length",
+                    remove, b->size()));
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// One example: [CLS] A [SEP] (B [SEP]), unpadded
+// ---------------------------------------------------------------------------------------------
+
+Encoding BertTokenizer::encode_unpadded(std::string_view text, const std::string_view* pair,
+                                        const Options& options) const {
+  std::vector<Token> a = tokenize_with_offsets(text), b;
+  if (pair) b = tokenize_with_offsets(*pair);
+  const size_t n_special = options.add_special_tokens ? (pair ? 3 : 2) : 0;
+  const size_t total = a.size() + b.size() + n_special;
+  // A max_length of 0 means "no limit" here.
+  if (options.truncation != Truncation::do_not_truncate && options.max_length.value_or(0) > 0 &&
+      total > static_cast<size_t>(*options.max_length)) {
+    truncate(a, pair ? &b : nullptr, options.truncation, total - *options.max_length);
+  }
+
+  Encoding out;
+  auto push = [&out](int64_t id, int64_t type, int64_t start, int64_t end, int64_t special) {
+    out.input_ids.push_back(id);
+    out.token_type_ids.push_back(type);
+    out.attention_mask.push_back(1);
+    out.special_tokens_mask.push_back(special);
+    out.offset_mapping.emplace_back(start, end);
+  };
+  const bool specials = options.add_special_tokens;
+  if (specials) push(cls_id_, 0, 0, 0, 1);
+  for (const Token& t : a) push(t.id, 0, t.start, t.end, 0);
+  if (specials) push(sep_id_, 0, 0, 0, 1);
+  if (!pair) return out;
+  // The slow tokenizer marks segment B with type 1 only when it adds the special tokens.
+  const int64_t type_b = specials ? 1 : 0;
+  for (const Token& t : b) push(t.id, type_b, t.start, t.end, 0);
+  if (specials) push(sep_id_, type_b, 0, 0, 1);
+  return out;
+}
+
+// Appends [PAD] up to `length`: id 0, type 0, attention 0, special 1, offsets (0, 0).
+void BertTokenizer::pad(Encoding& encoding, size_t length) const {
+  while (encoding.size() < length) {
+    encoding.input_ids.push_back(pad_id_);
+    encoding.token_type_ids.push_back(0);
+    encoding.attention_mask.push_back(0);
+    encoding.special_tokens_mask.push_back(1);
+    encoding.offset_mapping.emplace_back(0, 0);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The calls: one text / pair, and batches
+// ---------------------------------------------------------------------------------------------
+
+Encoding BertTokenizer::operator()(std::string_view text, const EncodeOptions& options) const {
+  return encode_single(text, nullptr, options);
+}
+
+Encoding BertTokenizer::operator()(std::string_view text, std::string_view pair,
+                                   const EncodeOptions& options) const {
+  return encode_single(text, &pair, options);
+}
+
+BatchEncoding BertTokenizer::operator()(const std::vector<std::string>& texts,
+                                        const EncodeOptions& options) const {
+  return encode_batch(texts, nullptr, options);
+}
+
+BatchEncoding BertTokenizer::operator()(const std::vector<std::string>& texts,
+                                        const std::vector<std::string>& pairs,
+                                        const EncodeOptions& options) const {
+  if (texts.size() != pairs.size()) {
+    throw TokenizerError(fmt::format(
+        "BertTokenizer: batch of pairs: expected as many pairs as texts, got {} texts and {} "
+        "pairs. Hint: pair texts[i] with pairs[i]",
+        texts.size(), pairs.size()));
+  }
+  return encode_batch(texts, &pairs, options);
+}
+
+Encoding BertTokenizer::encode_single(std::string_view text, const std::string_view* pair,
+                                      const EncodeOptions& options) const {
+  const Options resolved = resolve(options);
+  Encoding out = encode_unpadded(text, pair, resolved);
+  // A single example pads only to max_length ("longest" is itself), and, as in HF, an empty
+  // sequence is never padded.
+  if (resolved.padding == Padding::max_length && out.size() > 0) pad(out, *resolved.max_length);
+  return out;
+}
+
+// Every row is tokenized and truncated on its own; padding then evens out the rows.
+BatchEncoding BertTokenizer::encode_batch(const std::vector<std::string>& texts,
+                                          const std::vector<std::string>* pairs,
+                                          const EncodeOptions& options) const {
+  const Options resolved = resolve(options);
+  BatchEncoding out;
+  size_t longest = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const std::string_view pair = pairs ? std::string_view((*pairs)[i]) : std::string_view();
+    out.rows.push_back(encode_unpadded(texts[i], pairs ? &pair : nullptr, resolved));
+    longest = std::max(longest, out.rows.back().size());
+  }
+  if (resolved.padding == Padding::do_not_pad) return out;
+  const size_t length =
+      resolved.padding == Padding::longest ? longest : static_cast<size_t>(*resolved.max_length);
+  for (Encoding& row : out.rows) pad(row, length);
+  return out;
+}
+
+}  // namespace bertlab::tokenizer
