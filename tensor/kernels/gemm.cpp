@@ -56,7 +56,6 @@ int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 struct Strided {
   const float* p;
   int64_t rs, cs;
-  float at(int64_t r, int64_t c) const { return p[r * rs + c * cs]; }
 };
 
 // A as an M×K view, and B as its transpose, an N×K view, so that both pack the same way.
@@ -67,19 +66,25 @@ Strided view_bt(const GemmArgs& g) {
   return g.trans_b ? Strided{g.B, g.ldb, 1} : Strided{g.B, 1, g.ldb};
 }
 
-// Copies rows [r0, r0 + rows) × columns [k0, k0 + kc) of src into panels of `width` rows.
-// Panel p stores, k after k, its `width` values side by side:
-//   out[(p·kc + k)·width + r] = src(r0 + p·width + r, k0 + k)
+// Copies rows [r0, r0 + rows) × columns [k0, k0 + kc) of src into panels of Width rows.
+// Panel p stores, k after k, its Width values side by side:
+//   out[(p·kc + k)·Width + r] = src(r0 + p·Width + r, k0 + k)
 // so the micro-kernel reads both operands with unit stride. Rows past the end are zeros:
 // edge tiles then run the same kernel, and the extra lanes are simply not stored.
-void pack(Strided src, int64_t r0, int64_t rows, int64_t k0, int64_t kc, int64_t width,
-          float* out) {
-  for (int64_t p = 0; p < rows; p += width, out += kc * width) {
-    const int64_t w = std::min(width, rows - p);
-    for (int64_t k = 0; k < kc; ++k) {
-      float* dst = out + k * width;
-      for (int64_t r = 0; r < w; ++r) dst[r] = src.at(r0 + p + r, k0 + k);
-      for (int64_t r = w; r < width; ++r) dst[r] = 0.0f;
+template <int64_t Width>
+void pack(Strided src, int64_t r0, int64_t rows, int64_t k0, int64_t kc, float* out) {
+  for (int64_t p = 0; p < rows; p += Width, out += kc * Width) {
+    const float* s = src.p + (r0 + p) * src.rs + k0 * src.cs;
+    const auto copy_rows = [&](int64_t w) {
+      for (int64_t k = 0; k < kc; ++k)
+        for (int64_t r = 0; r < w; ++r) out[k * Width + r] = s[r * src.rs + k * src.cs];
+    };
+    const int64_t w = std::min(Width, rows - p);
+    if (w == Width) {
+      copy_rows(Width);  // a constant count: the compiler unrolls the copy of a full panel
+    } else {
+      std::fill_n(out, kc * Width, 0.0f);
+      copy_rows(w);
     }
   }
 }
@@ -141,16 +146,19 @@ void gemm_one_thread(const GemmArgs& g) {
       const int64_t kc = std::min(KC, g.K - pc);
       const bool add = g.accumulate || pc > 0;  // later k blocks add onto the earlier ones
       float* packed_b = grow(b_buffer, round_up(nc, NR) * kc);
-      pack(bt, jc, nc, pc, kc, NR, packed_b);
       for (int64_t ic = 0; ic < g.M; ic += MC) {
         const int64_t mc = std::min(MC, g.M - ic);
         float* packed_a = grow(a_buffer, round_up(mc, MR) * kc);
-        pack(a, ic, mc, pc, kc, MR, packed_a);
-        for (int64_t jr = 0; jr < nc; jr += NR)
+        pack<MR>(a, ic, mc, pc, kc, packed_a);
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          // B is packed one micro-panel at a time, when the first row block needs it: the
+          // kernel then finds it in L1. Later row blocks reuse the packed panels.
+          if (ic == 0) pack<NR>(bt, jc + jr, std::min(NR, nc - jr), pc, kc, packed_b + jr * kc);
           for (int64_t ir = 0; ir < mc; ir += MR)
             micro_kernel(kc, packed_a + ir * kc, packed_b + jr * kc,
                          g.C + (ic + ir) * g.ldc + jc + jr, g.ldc, std::min(MR, mc - ir),
                          std::min(NR, nc - jr), add);
+        }
       }
     }
   }
