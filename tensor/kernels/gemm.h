@@ -7,6 +7,7 @@
 //
 // gemm_ref is the triple loop to read; gemm is the fast one (packed panels, cache blocking,
 // an xsimd register-tile micro-kernel, split over threads) and is tested against gemm_ref.
+// gemm gives bitwise the same C for any number of OpenMP threads. docs/simd.md explains it.
 #pragma once
 
 #include <cstdint>
@@ -27,5 +28,10 @@ struct GemmArgs {
 
 void gemm_ref(const GemmArgs& g);
 void gemm(const GemmArgs& g);
+
+// `count` GEMMs of the same shape, as in attention's [B·N] score matrices: GEMM number b
+// reads A + b·stride_a and B + b·stride_b and writes C + b·stride_c (strides in floats).
+void gemm_batched(const GemmArgs& g, int64_t count, int64_t stride_a, int64_t stride_b,
+                  int64_t stride_c);
 
 }  // namespace bertlab::kernels

@@ -1,0 +1,111 @@
+// GEMM on BERT-base's shapes: ours against OpenBLAS's cblas_sgemm, both on 2 threads, run
+// one after the other for each shape so they see the same machine load.
+//
+//   ./build/bench/bertlab_bench --benchmark_filter=gemm
+// Each row reports GFLOP/s (2·M·N·K per GEMM); the row of ours also reports vs_openblas,
+// our rate divided by the OpenBLAS rate measured just before it (1.0 = as fast).
+#include "tensor/kernels/gemm.h"  // defines: GemmArgs, gemm, gemm_batched
+
+#include <benchmark/benchmark.h>
+#include <cblas.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using bertlab::kernels::GemmArgs;
+// Both libraries use 2 threads (our machine's cores), or OMP_NUM_THREADS when it is set.
+int bench_threads() { return std::getenv("OMP_NUM_THREADS") ? omp_get_max_threads() : 2; }
+
+// A, B and C for `count` GEMMs C = A·op(B); op(B) = Bᵀ when trans_b (nn::Linear's x·Wᵀ).
+struct Problem {
+  int64_t count;
+  GemmArgs g;
+  std::vector<float> a, b, c;
+
+  Problem(int64_t M, int64_t N, int64_t K, int64_t count, bool trans_b) : count(count) {
+    g.M = M, g.N = N, g.K = K, g.trans_b = trans_b;
+    g.lda = K, g.ldb = trans_b ? K : N, g.ldc = N;
+    std::mt19937 gen(7);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    a.resize(count * M * K), b.resize(count * K * N), c.resize(count * M * N);
+    for (auto* v : {&a, &b})
+      for (float& x : *v) x = dist(gen);
+  }
+  GemmArgs args() { return GemmArgs{g.trans_a, g.trans_b, g.M, g.N, g.K, a.data(), g.lda, b.data(), g.ldb, c.data(), g.ldc, false}; }
+  double flops() const { return 2.0 * static_cast<double>(count * g.M * g.N * g.K); }
+};
+
+void ours(Problem& p) {
+  const GemmArgs g = p.args();
+  gemm_batched(g, p.count, g.M * g.K, g.K * g.N, g.M * g.N);
+}
+
+// OpenBLAS has no strided-batch sgemm in 0.3.21: one threaded call per item.
+void openblas(Problem& p) {
+  const GemmArgs g = p.args();
+  for (int64_t b = 0; b < p.count; ++b)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, g.trans_b ? CblasTrans : CblasNoTrans, g.M, g.N,
+                g.K, 1.0f, g.A + b * g.M * g.K, g.lda, g.B + b * g.K * g.N, g.ldb, 0.0f,
+                g.C + b * g.M * g.N, g.ldc);
+}
+
+// Our C against OpenBLAS's, once before timing. Entries are sums of K products of numbers
+// in [-1, 1]; two orders of summation differ by at most ~K·2⁻²³ times Σ|a||b| ≤ K.
+bool same_as_openblas(Problem& p) {
+  ours(p);
+  const std::vector<float> got = p.c;
+  openblas(p);
+  float worst = 0.0f;
+  for (size_t i = 0; i < got.size(); ++i) worst = std::max(worst, std::fabs(got[i] - p.c[i]));
+  return worst <= static_cast<float>(p.g.K) * static_cast<float>(p.g.K) * std::ldexp(1.0f, -23);
+}
+
+double g_openblas_gflops = 0.0;  // the rate of the OpenBLAS row just before ours
+
+void bench(benchmark::State& state, bool is_ours) {
+  omp_set_num_threads(bench_threads());
+  openblas_set_num_threads(bench_threads());
+  Problem p(state.range(0), state.range(1), state.range(2), state.range(3), state.range(4) != 0);
+  if (is_ours && !same_as_openblas(p)) state.SkipWithError("our C differs from OpenBLAS's");
+  const auto start = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    is_ours ? ours(p) : openblas(p);
+    benchmark::DoNotOptimize(p.c.data());
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double gflops = p.flops() * static_cast<double>(state.iterations()) / seconds * 1e-9;
+  state.counters["GFLOP/s"] = gflops;
+  if (!is_ours) g_openblas_gflops = gflops;
+  // Every row carries the same counters (the CSV reporter needs that); OpenBLAS's is 1.
+  state.counters["vs_openblas"] = g_openblas_gflops > 0.0 ? gflops / g_openblas_gflops : 0.0;
+}
+
+// {M, N, K, batch, trans_b}: the four linear layers at S = 26 (one sentence) and at 1024
+// tokens (a training batch), and attention's scores Q·Kᵀ for B·N = 8·12 heads of S = 128.
+const std::vector<std::vector<int64_t>> kShapes = {
+    {26, 768, 768, 1, 1},     {26, 3072, 768, 1, 1},    {26, 768, 768, 1, 0},    {1024, 768, 768, 1, 1},
+    {1024, 3072, 768, 1, 1},  {1024, 768, 3072, 1, 1},  {1024, 768, 768, 1, 0},
+    {1024, 3072, 768, 1, 0},  {1024, 768, 3072, 1, 0},  {128, 128, 64, 96, 1},
+};
+
+const bool kRegistered = [] {
+  for (const auto& shape : kShapes)
+    for (const bool is_ours : {false, true})
+      benchmark::RegisterBenchmark(is_ours ? "gemm/ours" : "gemm/openblas",
+                                   [is_ours](benchmark::State& s) { bench(s, is_ours); })
+          ->Args(shape)
+          ->ArgNames({"M", "N", "K", "batch", "trans_b"})
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+  return true;
+}();
+
+}  // namespace

@@ -1,0 +1,124 @@
+// gemm and gemm_batched against gemm_ref over shapes that hit every edge of the blocking:
+// sizes 0 and 1, non-multiples of the 6×16 tile, several k blocks, all four transposes.
+#include "tensor/kernels/gemm.h"  // defines: gemm_ref, gemm, gemm_batched
+#include "tensor/random.h"        // defines: Generator
+
+#include <catch2/catch.hpp>
+#include <omp.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+using bertlab::kernels::GemmArgs;
+
+namespace {
+
+std::vector<float> random_floats(int64_t n, uint64_t seed) {
+  bertlab::Generator gen(seed);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& x : v) x = 2.0f * gen.uniform() - 1.0f;  // [-1, 1)
+  return v;
+}
+
+// Operands for one C = op(A)·op(B) problem, stored as the flags say, with padded leading
+// dimensions (ld = columns + 3) so that a kernel that ignores ld is caught.
+struct Problem {
+  GemmArgs g;
+  std::vector<float> a, b, c;
+
+  Problem(int64_t M, int64_t N, int64_t K, bool trans_a, bool trans_b, bool accumulate) {
+    g.M = M, g.N = N, g.K = K, g.trans_a = trans_a, g.trans_b = trans_b;
+    g.accumulate = accumulate;
+    const int64_t a_rows = trans_a ? K : M, b_rows = trans_b ? N : K;
+    g.lda = (trans_a ? M : K) + 3, g.ldb = (trans_b ? K : N) + 3, g.ldc = N + 3;
+    a = random_floats(a_rows * g.lda, 1), b = random_floats(b_rows * g.ldb, 2);
+    c = random_floats(M * g.ldc, 3);  // nonzero, so that accumulate = false must overwrite it
+    g.A = a.data(), g.B = b.data(), g.C = c.data();
+  }
+};
+
+// Both results carry rounding errors of at most γ_K·Σ_k |a_ik||b_kj|, with γ_K ≈ K·2⁻²⁴
+// (Higham, "Accuracy and Stability of Numerical Algorithms", §3.1), whatever the order of
+// the sum; their difference is at most twice that. The bound comes from gemm_ref on |A|, |B|.
+// Also checks that the padding past N in each row of C is never written.
+void require_gemm_matches_ref(Problem& p) {
+  Problem ref = p;
+  ref.g.C = ref.c.data();
+  gemm_ref(ref.g);
+  gemm(p.g);
+  Problem abs = p;
+  for (auto* v : {&abs.a, &abs.b, &abs.c})
+    for (float& x : *v) x = std::fabs(x);
+  abs.g.A = abs.a.data(), abs.g.B = abs.b.data(), abs.g.C = abs.c.data();
+  gemm_ref(abs.g);
+  const float gamma = 2.0f * static_cast<float>(p.g.K + 1) * std::ldexp(1.0f, -24);
+  for (int64_t i = 0; i < p.g.M; ++i)
+    for (int64_t j = 0; j < p.g.N; ++j) {
+      const int64_t at = i * p.g.ldc + j;
+      CAPTURE(i, j);
+      REQUIRE(std::fabs(p.c[at] - ref.c[at]) <= gamma * abs.c[at] + 1e-30f);
+    }
+  for (int64_t i = 0; i < p.g.M; ++i)
+    for (int64_t j = p.g.N; j < p.g.ldc; ++j) REQUIRE(p.c[i * p.g.ldc + j] == ref.c[i * p.g.ldc + j]);
+}
+
+}  // namespace
+
+TEST_CASE("gemm: matches gemm_ref for all transposes and edge shapes", "[kernels]") {
+  const int64_t M = GENERATE(0, 1, 5, 6, 7, 26, 121);
+  const int64_t N = GENERATE(0, 1, 15, 16, 17, 40);
+  const int64_t K = GENERATE(0, 1, 3, 257);
+  const bool trans_a = GENERATE(false, true), trans_b = GENERATE(false, true);
+  const bool accumulate = GENERATE(false, true);
+  CAPTURE(M, N, K, trans_a, trans_b, accumulate);
+  Problem p(M, N, K, trans_a, trans_b, accumulate);
+  require_gemm_matches_ref(p);
+}
+
+TEST_CASE("gemm: a worked 1x2 by 2x1 example", "[kernels]") {
+  const float a[] = {1, 2}, b[] = {3, 4};  // [[1, 2]] · [[3], [4]] = [[1·3 + 2·4]]
+  float c[] = {100};
+  GemmArgs g{.M = 1, .N = 1, .K = 2, .A = a, .lda = 2, .B = b, .ldb = 1, .C = c, .ldc = 1};
+  gemm(g);
+  REQUIRE(c[0] == 11.0f);
+  g.accumulate = true;  // C += A·B
+  gemm(g);
+  REQUIRE(c[0] == 22.0f);
+}
+
+TEST_CASE("gemm: large shapes with several cache blocks", "[kernels]") {
+  // 300 > MC rows, 3100 > NC columns would be slow to check; 300×200×600 crosses MC and KC.
+  const bool trans_a = GENERATE(false, true), trans_b = GENERATE(false, true);
+  CAPTURE(trans_a, trans_b);
+  Problem p(300, 200, 600, trans_a, trans_b, false);
+  require_gemm_matches_ref(p);
+}
+
+TEST_CASE("gemm: bitwise the same result for 1 and 2 threads", "[kernels]") {
+  const int64_t M = GENERATE(26, 127), N = GENERATE(33, 130);
+  CAPTURE(M, N);
+  Problem one(M, N, 300, false, true, false), two = one;
+  two.g.C = two.c.data();
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  gemm(one.g);
+  omp_set_num_threads(2);
+  gemm(two.g);
+  omp_set_num_threads(saved);
+  REQUIRE(std::memcmp(one.c.data(), two.c.data(), one.c.size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("gemm_batched: each item matches gemm", "[kernels]") {
+  const int64_t count = GENERATE(0, 1, 5), M = 13, N = 18, K = 9;
+  CAPTURE(count);
+  // The items sit back to back: item b of A starts at A + b·(M·lda), and so on.
+  Problem p(M * std::max<int64_t>(count, 1), N, K, false, false, false);
+  Problem batched = p;
+  batched.g.C = batched.c.data();
+  batched.g.M = M;
+  gemm_batched(batched.g, count, M * p.g.lda, 0, M * p.g.ldc);
+  p.g.M = M * count;  // the same as one tall GEMM that shares B
+  gemm(p.g);
+  for (int64_t i = 0; i < count * M * p.g.ldc; ++i) REQUIRE(batched.c[i] == p.c[i]);
+}
