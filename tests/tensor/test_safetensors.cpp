@@ -203,6 +203,8 @@ TEST_CASE("SafetensorsFile: mapped tensors outlive the file object and never wri
 
 // ---- The fixtures ------------------------------------------------------------------------------
 
+namespace {
+
 // tiny-bert's config: hidden 32, intermediate 64, 2 layers, vocab 30522, 64 positions, 2 token types.
 std::map<std::string, Shape> tiny_bert_shapes() {
   const int64_t H = 32, I = 64, V = 30522, P = 64, T = 2;
@@ -240,6 +242,8 @@ std::map<std::string, Shape> tiny_bert_shapes() {
   }
   return shapes;
 }
+
+}  // namespace
 
 TEST_CASE("SafetensorsFile: tiny-bert model.safetensors has every BERT tensor", "[safetensors][golden]") {
   const auto path = testing::fixture("models/tiny-bert/model.safetensors");
