@@ -60,7 +60,8 @@ void require_gemm_matches_ref(Problem& p) {
       REQUIRE(std::fabs(p.c[at] - ref.c[at]) <= gamma * abs.c[at] + 1e-30f);
     }
   for (int64_t i = 0; i < p.g.M; ++i)
-    for (int64_t j = p.g.N; j < p.g.ldc; ++j) REQUIRE(p.c[i * p.g.ldc + j] == ref.c[i * p.g.ldc + j]);
+    for (int64_t j = p.g.N; j < p.g.ldc; ++j)
+      REQUIRE(p.c[i * p.g.ldc + j] == ref.c[i * p.g.ldc + j]);
 }
 
 }  // namespace
