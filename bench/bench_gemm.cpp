@@ -4,6 +4,7 @@
 //   ./build/bench/bertlab_bench --benchmark_filter=gemm
 // Each row reports GFLOP/s (2·M·N·K per GEMM); the row of ours also reports vs_openblas,
 // our rate divided by the OpenBLAS rate measured just before it (1.0 = as fast).
+#include "bench/timing.h"         // defines: seconds_per_iteration
 #include "tensor/kernels/gemm.h"  // defines: GemmArgs, gemm, gemm_batched
 
 #include <benchmark/benchmark.h>
@@ -11,7 +12,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <random>
@@ -80,13 +80,8 @@ void bench(benchmark::State& state, bool is_ours) {
   Problem p(state.range(0), state.range(1), state.range(2), state.range(3),
             state.range(4) != 0);
   if (is_ours && !same_as_openblas(p)) state.SkipWithError("our C differs from OpenBLAS's");
-  const auto start = std::chrono::steady_clock::now();
-  for (auto _ : state) {
-    is_ours ? ours(p) : openblas(p);
-    benchmark::DoNotOptimize(p.c.data());
-  }
-  const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
-  const double gflops = p.flops() * static_cast<double>(state.iterations()) / seconds.count() * 1e-9;
+  const double seconds = seconds_per_iteration(state, [&] { is_ours ? ours(p) : openblas(p); });
+  const double gflops = p.flops() / seconds * 1e-9;
   state.counters["GFLOP/s"] = gflops;
   if (!is_ours) g_openblas_gflops = gflops;
   // Every row carries the same counters (the CSV reporter needs that); OpenBLAS's is 1.
