@@ -90,41 +90,50 @@ void pack(Strided src, int64_t r0, int64_t rows, int64_t k0, int64_t kc, float* 
 }
 
 // ===== Micro-kernel =====
-// Writes the MR×NR tile acc into C's top-left m×n corner: C = acc, or C += acc when `add`.
-// Full tiles go straight from registers to C; edge tiles pass through a small buffer.
-void store_tile(const Batch (&acc)[MR][2], float* c, int64_t ldc, int64_t m, int64_t n,
-                bool add) {
-  if (m == MR && n == NR) {
-    for (int64_t r = 0; r < MR; ++r)
+// Writes the Rows×NR tile acc into C's first n columns: C = acc, or C += acc when `add`.
+// Full-width tiles go straight from registers to C; narrower ones pass through a buffer.
+template <int64_t Rows>
+void store_tile(const Batch (&acc)[Rows][2], float* c, int64_t ldc, int64_t n, bool add) {
+  if (n == NR) {
+    for (int64_t r = 0; r < Rows; ++r)
       for (int64_t v = 0; v < 2; ++v) {
         float* p = c + r * ldc + v * kW;
         (add ? acc[r][v] + Batch::load_unaligned(p) : acc[r][v]).store_unaligned(p);
       }
     return;
   }
-  alignas(64) float tile[MR][NR];
-  for (int64_t r = 0; r < MR; ++r)
+  alignas(64) float tile[Rows][NR];
+  for (int64_t r = 0; r < Rows; ++r)
     for (int64_t v = 0; v < 2; ++v) acc[r][v].store_aligned(&tile[r][v * kW]);
-  for (int64_t r = 0; r < m; ++r)
+  for (int64_t r = 0; r < Rows; ++r)
     for (int64_t j = 0; j < n; ++j) c[r * ldc + j] = add ? tile[r][j] + c[r * ldc + j] : tile[r][j];
 }
 
 // C tile (+)= (packed A micro-panel, kc×MR)ᵀ · (packed B micro-panel, kc×NR): per k, one row
-// of B (2 batches) meets MR broadcast elements of A in 2·MR fused multiply-adds.
-void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t m,
-                  int64_t n, bool add) {
-  Batch acc[MR][2];
+// of B (2 batches) meets Rows broadcast elements of A in 2·Rows fused multiply-adds.
+// Rows is MR except in the last row panel of an M that is not a multiple of MR.
+template <int64_t Rows>
+void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t n,
+                  bool add) {
+  Batch acc[Rows][2];
   for (auto& row : acc) row[0] = row[1] = Batch(0.0f);
   for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
     const Batch b0 = Batch::load_aligned(b), b1 = Batch::load_aligned(b + kW);
-    for (int64_t r = 0; r < MR; ++r) {
+    for (int64_t r = 0; r < Rows; ++r) {
       const Batch ar(a[r]);
       acc[r][0] = xsimd::fma(ar, b0, acc[r][0]);
       acc[r][1] = xsimd::fma(ar, b1, acc[r][1]);
     }
   }
-  store_tile(acc, c, ldc, m, n, add);
+  store_tile<Rows>(acc, c, ldc, n, add);
 }
+
+// The kernel for each row count, so that an edge panel does no multiply-adds on padding.
+using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_t, int64_t, bool);
+static_assert(MR == 6, "kMicroKernels lists one kernel per row count 1..MR");
+constexpr MicroKernel kMicroKernels[MR + 1] = {nullptr,         micro_kernel<1>, micro_kernel<2>,
+                                               micro_kernel<3>, micro_kernel<4>, micro_kernel<5>,
+                                               micro_kernel<6>};
 
 // ===== One thread: the five loops around the micro-kernel =====
 
@@ -155,9 +164,9 @@ void gemm_one_thread(const GemmArgs& g) {
           // kernel then finds it in L1. Later row blocks reuse the packed panels.
           if (ic == 0) pack<NR>(bt, jc + jr, std::min(NR, nc - jr), pc, kc, packed_b + jr * kc);
           for (int64_t ir = 0; ir < mc; ir += MR)
-            micro_kernel(kc, packed_a + ir * kc, packed_b + jr * kc,
-                         g.C + (ic + ir) * g.ldc + jc + jr, g.ldc, std::min(MR, mc - ir),
-                         std::min(NR, nc - jr), add);
+            kMicroKernels[std::min(MR, mc - ir)](kc, packed_a + ir * kc, packed_b + jr * kc,
+                                                 g.C + (ic + ir) * g.ldc + jc + jr, g.ldc,
+                                                 std::min(NR, nc - jr), add);
         }
       }
     }
