@@ -207,7 +207,9 @@ void gemm(const GemmArgs& g) {
   }
 }
 
-// With at least one GEMM per thread, each thread takes whole GEMMs: no strips, no sharing.
+// When the GEMMs divide evenly among the threads (or are so many that one extra hardly
+// matters), each thread takes whole GEMMs: no strips, no sharing. Otherwise, as with 3 GEMMs
+// on 2 threads, each GEMM is split across all threads so that none waits for the others.
 void gemm_batched(const GemmArgs& g, int64_t count, int64_t stride_a, int64_t stride_b,
                   int64_t stride_c) {
   const auto item = [&](int64_t b) {
@@ -217,7 +219,8 @@ void gemm_batched(const GemmArgs& g, int64_t count, int64_t stride_a, int64_t st
     gb.C += b * stride_c;
     return gb;
   };
-  if (count < omp_get_max_threads()) {
+  const int64_t threads = omp_get_max_threads();
+  if (count % threads != 0 && count < 8 * threads) {
     for (int64_t b = 0; b < count; ++b) gemm(item(b));
     return;
   }

@@ -111,14 +111,18 @@ TEST_CASE("gemm: bitwise the same result for 1 and 2 threads", "[kernels]") {
 }
 
 TEST_CASE("gemm_batched: each item matches gemm", "[kernels]") {
-  const int64_t count = GENERATE(0, 1, 5), M = 13, N = 18, K = 9;
-  CAPTURE(count);
+  const int64_t count = GENERATE(0, 1, 4, 5), M = 13, N = 18, K = 9;
+  const int threads = GENERATE(1, 2);  // 2 threads: 4 items go whole to threads, 5 are split
+  CAPTURE(count, threads);
   // The items sit back to back: item b of A starts at A + b·(M·lda), and so on.
   Problem p(M * std::max<int64_t>(count, 1), N, K, false, false, false);
   Problem batched = p;
   batched.g.C = batched.c.data();
   batched.g.M = M;
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(threads);
   gemm_batched(batched.g, count, M * p.g.lda, 0, M * p.g.ldc);
+  omp_set_num_threads(saved);
   p.g.M = M * count;  // the same as one tall GEMM that shares B
   gemm(p.g);
   for (int64_t i = 0; i < count * M * p.g.ldc; ++i) REQUIRE(batched.c[i] == p.c[i]);
