@@ -201,7 +201,7 @@ void gemm(const GemmArgs& g) {
 #pragma omp for schedule(static)  // its closing barrier: all packing is done past this point
     for (int64_t t = 0; t < k_blocks * b_panels; ++t)
       pack_into<NR>(bt, g.N, g.K, n_pad, t / b_panels, t % b_panels, p.b);
-#pragma omp for schedule(dynamic) collapse(2)
+#pragma omp for schedule(dynamic) collapse(2) nowait  // the region's end waits for all
     for (int64_t ib = 0; ib < row_blocks; ++ib)
       for (int64_t jb = 0; jb < col_blocks; ++jb)
         compute_block(g, p, ib * MC, std::min(MC, g.M - ib * MC), jb * NC,
