@@ -63,10 +63,14 @@ void openblas(Problem& p) {
 
 // Our C against OpenBLAS's, once before timing. Entries are sums of K products of numbers
 // in [-1, 1]; two orders of summation differ by at most ~K·2⁻²³ times Σ|a||b| ≤ K.
+// OpenBLAS runs single-threaded here: its threads would otherwise keep spinning, waiting
+// for more work, on the cores our timed loop is about to use.
 bool same_as_openblas(Problem& p) {
   ours(p);
   const std::vector<float> got = p.c;
+  openblas_set_num_threads(1);
   openblas(p);
+  openblas_set_num_threads(bench_threads());
   float worst = 0.0f;
   for (size_t i = 0; i < got.size(); ++i) worst = std::max(worst, std::fabs(got[i] - p.c[i]));
   return worst <= static_cast<float>(p.g.K) * static_cast<float>(p.g.K) * std::ldexp(1.0f, -23);
