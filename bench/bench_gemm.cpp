@@ -4,6 +4,7 @@
 //   ./build/bench/bertlab_bench --benchmark_filter=gemm
 // Each row reports GFLOP/s (2·M·N·K per GEMM); the row of ours also reports vs_openblas,
 // our rate divided by the OpenBLAS rate measured just before it (1.0 = as fast).
+#include "bench/timing.h"         // defines: seconds_per_iteration
 #include "tensor/kernels/gemm.h"  // defines: GemmArgs, gemm, gemm_batched
 
 #include <benchmark/benchmark.h>
@@ -11,7 +12,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <random>
@@ -39,7 +39,11 @@ struct Problem {
     for (auto* v : {&a, &b})
       for (float& x : *v) x = dist(gen);
   }
-  GemmArgs args() { return GemmArgs{g.trans_a, g.trans_b, g.M, g.N, g.K, a.data(), g.lda, b.data(), g.ldb, c.data(), g.ldc, false}; }
+  GemmArgs args() {
+    GemmArgs out = g;
+    out.A = a.data(), out.B = b.data(), out.C = c.data();
+    return out;
+  }
   double flops() const { return 2.0 * static_cast<double>(count * g.M * g.N * g.K); }
 };
 
@@ -59,10 +63,14 @@ void openblas(Problem& p) {
 
 // Our C against OpenBLAS's, once before timing. Entries are sums of K products of numbers
 // in [-1, 1]; two orders of summation differ by at most ~K·2⁻²³ times Σ|a||b| ≤ K.
+// OpenBLAS runs single-threaded here: its threads would otherwise keep spinning, waiting
+// for more work, on the cores our timed loop is about to use.
 bool same_as_openblas(Problem& p) {
   ours(p);
   const std::vector<float> got = p.c;
+  openblas_set_num_threads(1);
   openblas(p);
+  openblas_set_num_threads(bench_threads());
   float worst = 0.0f;
   for (size_t i = 0; i < got.size(); ++i) worst = std::max(worst, std::fabs(got[i] - p.c[i]));
   return worst <= static_cast<float>(p.g.K) * static_cast<float>(p.g.K) * std::ldexp(1.0f, -23);
@@ -73,15 +81,11 @@ double g_openblas_gflops = 0.0;  // the rate of the OpenBLAS row just before our
 void bench(benchmark::State& state, bool is_ours) {
   omp_set_num_threads(bench_threads());
   openblas_set_num_threads(bench_threads());
-  Problem p(state.range(0), state.range(1), state.range(2), state.range(3), state.range(4) != 0);
+  Problem p(state.range(0), state.range(1), state.range(2), state.range(3),
+            state.range(4) != 0);
   if (is_ours && !same_as_openblas(p)) state.SkipWithError("our C differs from OpenBLAS's");
-  const auto start = std::chrono::steady_clock::now();
-  for (auto _ : state) {
-    is_ours ? ours(p) : openblas(p);
-    benchmark::DoNotOptimize(p.c.data());
-  }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double gflops = p.flops() * static_cast<double>(state.iterations()) / seconds * 1e-9;
+  const double seconds = seconds_per_iteration(state, [&] { is_ours ? ours(p) : openblas(p); });
+  const double gflops = p.flops() / seconds * 1e-9;
   state.counters["GFLOP/s"] = gflops;
   if (!is_ours) g_openblas_gflops = gflops;
   // Every row carries the same counters (the CSV reporter needs that); OpenBLAS's is 1.
@@ -91,9 +95,10 @@ void bench(benchmark::State& state, bool is_ours) {
 // {M, N, K, batch, trans_b}: the four linear layers at S = 26 (one sentence) and at 1024
 // tokens (a training batch), and attention's scores Q·Kᵀ for B·N = 8·12 heads of S = 128.
 const std::vector<std::vector<int64_t>> kShapes = {
-    {26, 768, 768, 1, 1},     {26, 3072, 768, 1, 1},    {26, 768, 768, 1, 0},    {1024, 768, 768, 1, 1},
-    {1024, 3072, 768, 1, 1},  {1024, 768, 3072, 1, 1},  {1024, 768, 768, 1, 0},
-    {1024, 3072, 768, 1, 0},  {1024, 768, 3072, 1, 0},  {128, 128, 64, 96, 1},
+    {26, 768, 768, 1, 1},    {26, 3072, 768, 1, 1},   {26, 768, 768, 1, 0},
+    {1024, 768, 768, 1, 1},  {1024, 3072, 768, 1, 1}, {1024, 768, 3072, 1, 1},
+    {1024, 768, 768, 1, 0},  {1024, 3072, 768, 1, 0}, {1024, 768, 3072, 1, 0},
+    {128, 128, 64, 96, 1},
 };
 
 const bool kRegistered = [] {

@@ -34,15 +34,16 @@ constexpr int64_t kW = Batch::size;
 constexpr int64_t MR = 6;
 constexpr int64_t NR = 2 * kW;
 
-// Cache blocking: each loop around the micro-kernel keeps one packed block in one cache level
-// (sizes for AVX2 on a core with 32 KB L1, 512 KB L2 and a shared L3 of several MB).
-//   KC: the depth of a k block. One B micro-panel, KC×NR floats = 16 KB, stays in L1 while the
-//       kernel sweeps every A micro-panel of the block past it.
-//   MC: the rows of the packed A block, MC×KC floats = 120 KB, which stays in L2.
-//   NC: the columns of the packed B block, KC×NC floats = 3 MB, which stays in L3.
+// Cache blocking: C is cut into blocks of MC×NC, and K into steps of KC, so that what the
+// inner loops reuse stays in cache (sizes for AVX2 on a core with 32 KB L1 and 512 KB L2).
+//   KC: the depth of a k block. One packed B micro-panel, KC×NR floats = 16 KB, stays in L1
+//       while the kernel sweeps every A micro-panel of the block past it.
+//   MC: the rows of a block: its packed A, MC×KC floats = 120 KB, stays in L2.
+//   NC: the columns of a block. Blocks are the units of work shared out among threads, so
+//       they are small enough (8 micro-panels) for even M = 26 to give every thread some.
 constexpr int64_t KC = 256;
-constexpr int64_t MC = 120;   // a multiple of MR
-constexpr int64_t NC = 3072;  // a multiple of NR
+constexpr int64_t MC = 120;     // a multiple of MR
+constexpr int64_t NC = 8 * NR;  // a multiple of NR
 
 // Below this many multiply-adds a GEMM runs on one thread: waking threads would cost more.
 constexpr int64_t kParallelMinWork = 64 * 64 * 64;
@@ -66,139 +67,151 @@ Strided view_bt(const GemmArgs& g) {
   return g.trans_b ? Strided{g.B, g.ldb, 1} : Strided{g.B, 1, g.ldb};
 }
 
-// Copies rows [r0, r0 + rows) × columns [k0, k0 + kc) of src into panels of Width rows.
-// Panel p stores, k after k, its Width values side by side:
-//   out[(p·kc + k)·Width + r] = src(r0 + p·Width + r, k0 + k)
-// so the micro-kernel reads both operands with unit stride. Rows past the end are zeros:
-// edge tiles then run the same kernel, and the extra lanes are simply not stored.
+// Copies rows [r0, r0 + w) × columns [k0, k0 + kc) of src (w <= Width) into one panel:
+// k after k, the Width values of the panel's rows side by side,
+//   out[k·Width + r] = src(r0 + r, k0 + k),
+// so that the micro-kernel reads it with unit stride. Rows past w are zeros: edge tiles then
+// need no special case while multiplying, and their extra lanes are simply not stored.
 template <int64_t Width>
-void pack(Strided src, int64_t r0, int64_t rows, int64_t k0, int64_t kc, float* out) {
-  for (int64_t p = 0; p < rows; p += Width, out += kc * Width) {
-    const float* s = src.p + (r0 + p) * src.rs + k0 * src.cs;
-    const auto copy_rows = [&](int64_t w) {
-      for (int64_t k = 0; k < kc; ++k)
-        for (int64_t r = 0; r < w; ++r) out[k * Width + r] = s[r * src.rs + k * src.cs];
-    };
-    const int64_t w = std::min(Width, rows - p);
-    if (w == Width) {
-      copy_rows(Width);  // a constant count: the compiler unrolls the copy of a full panel
-    } else {
-      std::fill_n(out, kc * Width, 0.0f);
-      copy_rows(w);
-    }
+void pack_panel(Strided src, int64_t r0, int64_t w, int64_t k0, int64_t kc, float* out) {
+  const float* s = src.p + r0 * src.rs + k0 * src.cs;
+  const auto copy_rows = [&](int64_t rows) {
+    for (int64_t k = 0; k < kc; ++k)
+      for (int64_t r = 0; r < rows; ++r) out[k * Width + r] = s[r * src.rs + k * src.cs];
+  };
+  if (w == Width) {
+    copy_rows(Width);  // a constant count: the compiler unrolls the copy of a full panel
+  } else {
+    std::fill_n(out, kc * Width, 0.0f);
+    copy_rows(w);
   }
 }
 
 // ===== Micro-kernel =====
-// Writes the MR×NR tile acc into C's top-left m×n corner: C = acc, or C += acc when `add`.
-// Full tiles go straight from registers to C; edge tiles pass through a small buffer.
-void store_tile(const Batch (&acc)[MR][2], float* c, int64_t ldc, int64_t m, int64_t n,
-                bool add) {
-  if (m == MR && n == NR) {
-    for (int64_t r = 0; r < MR; ++r)
+// Writes the Rows×NR tile acc into C's first n columns: C = acc, or C += acc when `add`.
+// Full-width tiles go straight from registers to C; narrower ones pass through a buffer.
+template <int64_t Rows>
+void store_tile(const Batch (&acc)[Rows][2], float* c, int64_t ldc, int64_t n, bool add) {
+  if (n == NR) {
+    for (int64_t r = 0; r < Rows; ++r)
       for (int64_t v = 0; v < 2; ++v) {
         float* p = c + r * ldc + v * kW;
         (add ? acc[r][v] + Batch::load_unaligned(p) : acc[r][v]).store_unaligned(p);
       }
     return;
   }
-  alignas(64) float tile[MR][NR];
-  for (int64_t r = 0; r < MR; ++r)
+  alignas(64) float tile[Rows][NR];
+  for (int64_t r = 0; r < Rows; ++r)
     for (int64_t v = 0; v < 2; ++v) acc[r][v].store_aligned(&tile[r][v * kW]);
-  for (int64_t r = 0; r < m; ++r)
+  for (int64_t r = 0; r < Rows; ++r)
     for (int64_t j = 0; j < n; ++j) c[r * ldc + j] = add ? tile[r][j] + c[r * ldc + j] : tile[r][j];
 }
 
 // C tile (+)= (packed A micro-panel, kc×MR)ᵀ · (packed B micro-panel, kc×NR): per k, one row
-// of B (2 batches) meets MR broadcast elements of A in 2·MR fused multiply-adds.
-void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t m,
-                  int64_t n, bool add) {
-  Batch acc[MR][2];
+// of B (2 batches) meets Rows broadcast elements of A in 2·Rows fused multiply-adds.
+// Rows is MR except in the last row panel of an M that is not a multiple of MR.
+template <int64_t Rows>
+void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t n,
+                  bool add) {
+  Batch acc[Rows][2];
   for (auto& row : acc) row[0] = row[1] = Batch(0.0f);
   for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
     const Batch b0 = Batch::load_aligned(b), b1 = Batch::load_aligned(b + kW);
-    for (int64_t r = 0; r < MR; ++r) {
+    for (int64_t r = 0; r < Rows; ++r) {
       const Batch ar(a[r]);
       acc[r][0] = xsimd::fma(ar, b0, acc[r][0]);
       acc[r][1] = xsimd::fma(ar, b1, acc[r][1]);
     }
   }
-  store_tile(acc, c, ldc, m, n, add);
+  store_tile<Rows>(acc, c, ldc, n, add);
 }
 
-// ===== One thread: the five loops around the micro-kernel =====
+// The kernel for each row count, so that an edge panel does no multiply-adds on padding.
+using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_t, int64_t, bool);
+static_assert(MR == 6, "kMicroKernels lists one kernel per row count 1..MR");
+constexpr MicroKernel kMicroKernels[MR + 1] = {nullptr,         micro_kernel<1>, micro_kernel<2>,
+                                               micro_kernel<3>, micro_kernel<4>, micro_kernel<5>,
+                                               micro_kernel<6>};
+
+// ===== The blocked algorithm =====
+// All of A and all of B are packed first, k block after k block: A in MR-row panels, B in
+// NR-column panels. The panel of k block pc (pc a multiple of KC, every block but the last
+// KC deep) that holds row i0 of A starts at packed_a + pc·m_pad + i0·kc, with m_pad = M
+// rounded up to MR; likewise for B with columns and n_pad.
+struct Packed {
+  float* a;
+  float* b;
+  int64_t m_pad, n_pad;
+};
 
 float* grow(AlignedFloats& buffer, int64_t size) {
   if (static_cast<int64_t>(buffer.size()) < size) buffer.resize(size);
   return buffer.data();
 }
 
-void gemm_one_thread(const GemmArgs& g) {
+// Panel `panel` of k block `kb` of an operand with `rows` rows, into its place (see Packed).
+template <int64_t Width>
+void pack_into(Strided src, int64_t rows, int64_t K, int64_t rows_pad, int64_t kb,
+               int64_t panel, float* packed) {
+  const int64_t k0 = kb * KC, kc = std::min(KC, K - k0), r0 = panel * Width;
+  pack_panel<Width>(src, r0, std::min(Width, rows - r0), k0, kc, packed + k0 * rows_pad + r0 * kc);
+}
+
+// The block of C at rows [i0, i0 + mc) and columns [j0, j0 + nc): the three loops around the
+// micro-kernel. Every element is summed k block after k block, always in the same order.
+void compute_block(const GemmArgs& g, const Packed& p, int64_t i0, int64_t mc, int64_t j0,
+                   int64_t nc) {
+  for (int64_t pc = 0; pc < g.K; pc += KC) {
+    const int64_t kc = std::min(KC, g.K - pc);
+    const bool add = g.accumulate || pc > 0;  // later k blocks add onto the earlier ones
+    const float* a = p.a + pc * p.m_pad + i0 * kc;
+    const float* b = p.b + pc * p.n_pad + j0 * kc;
+    for (int64_t jr = 0; jr < nc; jr += NR)
+      for (int64_t ir = 0; ir < mc; ir += MR)
+        kMicroKernels[std::min(MR, mc - ir)](kc, a + ir * kc, b + jr * kc,
+                                             g.C + (i0 + ir) * g.ldc + j0 + jr, g.ldc,
+                                             std::min(NR, nc - jr), add);
+  }
+}
+
+}  // namespace
+
+// Threads share out the packing (panel by panel) and then the blocks of C (block by block,
+// each to whichever thread is free). A block belongs to one thread, and its arithmetic does
+// not depend on which thread that is, so C is bitwise the same for any number of threads.
+void gemm(const GemmArgs& g) {
+  if (g.M == 0 || g.N == 0) return;
   if (g.K == 0) {  // an empty sum: C = 0, or C unchanged when accumulating
     for (int64_t i = 0; i < g.M && !g.accumulate; ++i) std::fill_n(g.C + i * g.ldc, g.N, 0.0f);
     return;
   }
   thread_local AlignedFloats a_buffer, b_buffer;  // reused across calls: no allocation per GEMM
+  const int64_t m_pad = round_up(g.M, MR), n_pad = round_up(g.N, NR);
+  const Packed p{grow(a_buffer, m_pad * g.K), grow(b_buffer, n_pad * g.K), m_pad, n_pad};
   const Strided a = view_a(g), bt = view_bt(g);
-  for (int64_t jc = 0; jc < g.N; jc += NC) {
-    const int64_t nc = std::min(NC, g.N - jc);
-    for (int64_t pc = 0; pc < g.K; pc += KC) {
-      const int64_t kc = std::min(KC, g.K - pc);
-      const bool add = g.accumulate || pc > 0;  // later k blocks add onto the earlier ones
-      float* packed_b = grow(b_buffer, round_up(nc, NR) * kc);
-      for (int64_t ic = 0; ic < g.M; ic += MC) {
-        const int64_t mc = std::min(MC, g.M - ic);
-        float* packed_a = grow(a_buffer, round_up(mc, MR) * kc);
-        pack<MR>(a, ic, mc, pc, kc, packed_a);
-        for (int64_t jr = 0; jr < nc; jr += NR) {
-          // B is packed one micro-panel at a time, when the first row block needs it: the
-          // kernel then finds it in L1. Later row blocks reuse the packed panels.
-          if (ic == 0) pack<NR>(bt, jc + jr, std::min(NR, nc - jr), pc, kc, packed_b + jr * kc);
-          for (int64_t ir = 0; ir < mc; ir += MR)
-            micro_kernel(kc, packed_a + ir * kc, packed_b + jr * kc,
-                         g.C + (ic + ir) * g.ldc + jc + jr, g.ldc, std::min(MR, mc - ir),
-                         std::min(NR, nc - jr), add);
-        }
-      }
-    }
+  const int64_t k_blocks = ceil_div(g.K, KC), a_panels = m_pad / MR, b_panels = n_pad / NR;
+  const int64_t row_blocks = ceil_div(g.M, MC), col_blocks = ceil_div(g.N, NC);
+  // Small products, and calls from inside a parallel region (gemm_batched), use one thread.
+  const bool parallel = g.M * g.N * g.K >= kParallelMinWork && !omp_in_parallel();
+#pragma omp parallel if (parallel)
+  {
+#pragma omp for schedule(static) nowait
+    for (int64_t t = 0; t < k_blocks * a_panels; ++t)
+      pack_into<MR>(a, g.M, g.K, m_pad, t / a_panels, t % a_panels, p.a);
+#pragma omp for schedule(static)  // its closing barrier: all packing is done past this point
+    for (int64_t t = 0; t < k_blocks * b_panels; ++t)
+      pack_into<NR>(bt, g.N, g.K, n_pad, t / b_panels, t % b_panels, p.b);
+#pragma omp for schedule(dynamic) collapse(2) nowait  // the region's end waits for all
+    for (int64_t ib = 0; ib < row_blocks; ++ib)
+      for (int64_t jb = 0; jb < col_blocks; ++jb)
+        compute_block(g, p, ib * MC, std::min(MC, g.M - ib * MC), jb * NC,
+                      std::min(NC, g.N - jb * NC));
   }
 }
 
-// ===== Threads: independent strips of C =====
-
-// The part of g that writes rows [i0, i0 + m) and columns [j0, j0 + n) of C: a smaller GEMM.
-GemmArgs sub_gemm(GemmArgs g, int64_t i0, int64_t m, int64_t j0, int64_t n) {
-  g.A += g.trans_a ? i0 : i0 * g.lda;
-  g.B += g.trans_b ? j0 * g.ldb : j0;
-  g.C += i0 * g.ldc + j0;
-  g.M = m;
-  g.N = n;
-  return g;
-}
-
-}  // namespace
-
-// C is cut into one strip per thread, and each thread runs the whole blocked algorithm on its
-// strip. Every element of C is still summed over k in the same order (k block after k block,
-// the same FMA chain in the micro-kernel), so the result does not depend on the thread count.
-void gemm(const GemmArgs& g) {
-  if (g.M == 0 || g.N == 0) return;
-  const int64_t work = g.M * g.N * g.K;
-  const int64_t threads = work < kParallelMinWork ? 1 : omp_get_max_threads();
-  // Each strip packs the whole of the operand it shares, so cut along the side that makes the
-  // shared operand the smaller one: rows when B (K×N) is smaller than A (M×K).
-  const bool split_rows = g.M >= g.N;
-  const int64_t extent = split_rows ? g.M : g.N;
-  const int64_t step = round_up(ceil_div(extent, threads), split_rows ? MR : NR);
-  const int64_t strips = ceil_div(extent, step);
-#pragma omp parallel for schedule(static) if (strips > 1)
-  for (int64_t s = 0; s < strips; ++s) {
-    const int64_t lo = s * step, len = std::min(step, extent - lo);
-    gemm_one_thread(split_rows ? sub_gemm(g, lo, len, 0, g.N) : sub_gemm(g, 0, g.M, lo, len));
-  }
-}
-
-// With at least one GEMM per thread, each thread takes whole GEMMs: no strips, no sharing.
+// When the GEMMs divide evenly among the threads (or are so many that one extra hardly
+// matters), each thread takes whole GEMMs, each run on one thread. Otherwise, as with 3
+// GEMMs on 2 threads, the GEMMs run one after the other, each shared by all threads.
 void gemm_batched(const GemmArgs& g, int64_t count, int64_t stride_a, int64_t stride_b,
                   int64_t stride_c) {
   const auto item = [&](int64_t b) {
@@ -208,12 +221,10 @@ void gemm_batched(const GemmArgs& g, int64_t count, int64_t stride_a, int64_t st
     gb.C += b * stride_c;
     return gb;
   };
-  if (count < omp_get_max_threads()) {
-    for (int64_t b = 0; b < count; ++b) gemm(item(b));
-    return;
-  }
-#pragma omp parallel for schedule(static)
-  for (int64_t b = 0; b < count; ++b) gemm_one_thread(item(b));
+  const int64_t threads = omp_get_max_threads();
+  const bool whole_gemms = count % threads == 0 || count >= 8 * threads;
+#pragma omp parallel for schedule(static) if (whole_gemms)
+  for (int64_t b = 0; b < count; ++b) gemm(item(b));
 }
 
 }  // namespace bertlab::kernels

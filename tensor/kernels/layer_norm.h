@@ -18,4 +18,9 @@ void layer_norm_row_ref(const float* x, const float* w, const float* b, float ep
 void layer_norm_row_backward_ref(const float* x, const float* w, float mean, float rstd,
                                  const float* dy, float* dx, float* dw, float* db, int64_t n);
 
+void layer_norm_row_simd(const float* x, const float* w, const float* b, float eps, float* y,
+                         float* mean, float* rstd, int64_t n);
+void layer_norm_row_backward_simd(const float* x, const float* w, float mean, float rstd,
+                                  const float* dy, float* dx, float* dw, float* db, int64_t n);
+
 }  // namespace bertlab::kernels

@@ -60,7 +60,8 @@ void require_gemm_matches_ref(Problem& p) {
       REQUIRE(std::fabs(p.c[at] - ref.c[at]) <= gamma * abs.c[at] + 1e-30f);
     }
   for (int64_t i = 0; i < p.g.M; ++i)
-    for (int64_t j = p.g.N; j < p.g.ldc; ++j) REQUIRE(p.c[i * p.g.ldc + j] == ref.c[i * p.g.ldc + j]);
+    for (int64_t j = p.g.N; j < p.g.ldc; ++j)
+      REQUIRE(p.c[i * p.g.ldc + j] == ref.c[i * p.g.ldc + j]);
 }
 
 }  // namespace
@@ -88,10 +89,11 @@ TEST_CASE("gemm: a worked 1x2 by 2x1 example", "[kernels]") {
 }
 
 TEST_CASE("gemm: large shapes with several cache blocks", "[kernels]") {
-  // 300 > MC rows, 3100 > NC columns would be slow to check; 300×200×600 crosses MC and KC.
+  // 250×150×300 spans several blocks of C (MC = 120 rows, NC = 128 columns with AVX2) and
+  // two k blocks (KC = 256), each with a partial last one.
   const bool trans_a = GENERATE(false, true), trans_b = GENERATE(false, true);
   CAPTURE(trans_a, trans_b);
-  Problem p(300, 200, 600, trans_a, trans_b, false);
+  Problem p(250, 150, 300, trans_a, trans_b, false);
   require_gemm_matches_ref(p);
 }
 
@@ -110,14 +112,18 @@ TEST_CASE("gemm: bitwise the same result for 1 and 2 threads", "[kernels]") {
 }
 
 TEST_CASE("gemm_batched: each item matches gemm", "[kernels]") {
-  const int64_t count = GENERATE(0, 1, 5), M = 13, N = 18, K = 9;
-  CAPTURE(count);
+  const int64_t count = GENERATE(0, 1, 4, 5), M = 13, N = 18, K = 9;
+  const int threads = GENERATE(1, 2);  // 2 threads: 4 items go whole to threads, 5 are split
+  CAPTURE(count, threads);
   // The items sit back to back: item b of A starts at A + b·(M·lda), and so on.
   Problem p(M * std::max<int64_t>(count, 1), N, K, false, false, false);
   Problem batched = p;
   batched.g.C = batched.c.data();
   batched.g.M = M;
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(threads);
   gemm_batched(batched.g, count, M * p.g.lda, 0, M * p.g.ldc);
+  omp_set_num_threads(saved);
   p.g.M = M * count;  // the same as one tall GEMM that shares B
   gemm(p.g);
   for (int64_t i = 0; i < count * M * p.g.ldc; ++i) REQUIRE(batched.c[i] == p.c[i]);
