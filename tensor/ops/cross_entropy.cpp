@@ -29,7 +29,7 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
     BERT_CHECK(t >= 0 && t < C, "cross_entropy: target out of range: expected 0 <= target < {} or {}, got {} at row {}",
                C, ignore_index, t, r);
     const float* z = logits.data() + r * C;
-    total += kernels::log_sum_exp_ref(z, C) - z[t];
+    total += kernels::log_sum_exp_simd(z, C) - z[t];
     ++counted;
   }
   const float loss = counted > 0 ? static_cast<float>(total / counted) : std::numeric_limits<float>::quiet_NaN();
@@ -43,7 +43,7 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
     for (int64_t r = 0; r < M; ++r) {
       const int64_t t = targets.data[r];
       if (t == ignore_index) continue;
-      kernels::softmax_row_ref(logits.data() + r * C, nullptr, p.data(), C);
+      kernels::softmax_row_simd(logits.data() + r * C, nullptr, p.data(), C);
       p[t] -= 1.0f;
       for (int64_t c = 0; c < C; ++c) dlogits[r * C + c] += g * p[c];
     }

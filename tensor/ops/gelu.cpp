@@ -14,9 +14,9 @@ namespace bertlab {
 Tensor gelu(const Tensor& x, GeluApproximation approximate) {
   const bool exact = approximate == GeluApproximation::none;
   Tensor out = Tensor::empty(x.shape());
-  (exact ? kernels::gelu_ref : kernels::gelu_tanh_ref)(x.data(), out.data(), x.numel());
+  (exact ? kernels::gelu_simd : kernels::gelu_tanh_simd)(x.data(), out.data(), x.numel());
   return record(out, exact ? "gelu" : "gelu_tanh", {x}, [x, exact](const Tensor&, const Tensor& dout) {
-    (exact ? kernels::gelu_backward_ref : kernels::gelu_tanh_backward_ref)(x.data(), dout.data(), x.grad_data(),
+    (exact ? kernels::gelu_backward_simd : kernels::gelu_tanh_backward_simd)(x.data(), dout.data(), x.grad_data(),
                                                                             x.numel());
   });
 }

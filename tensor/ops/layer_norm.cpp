@@ -26,7 +26,7 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
   Tensor out = Tensor::empty(x.shape());
   auto mean = std::make_shared<std::vector<float>>(rows), rstd = std::make_shared<std::vector<float>>(rows);
   for (int64_t r = 0; r < rows; ++r)
-    kernels::layer_norm_row_ref(x.data() + r * n, weight.data(), bias.data(), eps, out.data() + r * n,
+    kernels::layer_norm_row_simd(x.data() + r * n, weight.data(), bias.data(), eps, out.data() + r * n,
                                 &(*mean)[r], &(*rstd)[r], n);
 
   return record(out, "layer_norm", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
@@ -34,7 +34,7 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
     float* dw = weight.requires_grad() ? weight.grad_data() : nullptr;
     float* db = bias.requires_grad() ? bias.grad_data() : nullptr;
     for (int64_t r = 0; r < rows; ++r)
-      kernels::layer_norm_row_backward_ref(x.data() + r * n, weight.data(), (*mean)[r], (*rstd)[r],
+      kernels::layer_norm_row_backward_simd(x.data() + r * n, weight.data(), (*mean)[r], (*rstd)[r],
                                            dout.data() + r * n, dx ? dx + r * n : nullptr, dw, db, n);
   });
 }

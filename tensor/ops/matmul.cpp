@@ -39,14 +39,12 @@ MatmulDims matmul_dims(const Tensor& a, const Tensor& b, bool ta, bool tb) {
   return {numel(a_batch), M, Ka, N, b_shared};
 }
 
-// One GEMM per batch element. x_stride = elements between batch elements (0 = shared matrix).
+// `batch` GEMMs; x_stride = elements between batch elements. A stride-0 C (the gradient of a
+// b shared by every batch element) receives every product in turn, so those GEMMs must run one
+// after another; otherwise kernels::gemm_batched may run them side by side.
 void batched_gemm(GemmArgs g, int64_t batch, int64_t a_stride, int64_t b_stride, int64_t c_stride) {
-  for (int64_t i = 0; i < batch; ++i) {
-    kernels::gemm(g);
-    g.A += a_stride;
-    g.B += b_stride;
-    g.C += c_stride;
-  }
+  if (c_stride != 0 || batch <= 1) return kernels::gemm_batched(g, batch, a_stride, b_stride, c_stride);
+  for (int64_t i = 0; i < batch; ++i, g.A += a_stride, g.B += b_stride) kernels::gemm(g);
 }
 
 }  // namespace

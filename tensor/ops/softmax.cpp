@@ -28,12 +28,12 @@ Tensor softmax(const Tensor& x, const Tensor& mask) {
   const detail::BroadcastIndex mask_index(mask.defined() ? mask.shape() : x.shape(), x.shape());
   for (int64_t r = 0; r < rows; ++r) {
     const float* m = mask.defined() ? mask.data() + mask_index(r * n) : nullptr;
-    kernels::softmax_row_ref(x.data() + r * n, m, out.data() + r * n, n);
+    kernels::softmax_row_simd(x.data() + r * n, m, out.data() + r * n, n);
   }
   return record(out, "softmax", {x}, [x, n, rows](const Tensor& out, const Tensor& dout) {
     float* dx = x.grad_data();
     for (int64_t r = 0; r < rows; ++r)
-      kernels::softmax_row_backward_ref(out.data() + r * n, dout.data() + r * n, dx + r * n, n);
+      kernels::softmax_row_backward_simd(out.data() + r * n, dout.data() + r * n, dx + r * n, n);
   });
 }
 

@@ -94,7 +94,9 @@ TEST_CASE("layer_norm: fused equals its composite twin, and gradcheck", "[ops][l
                        return add(mul(xhat, in[1]), in[2]);
                      },
                      {x, w, b});
-  gradcheck([&](const auto& in) { return layer_norm(in[0], in[1], in[2], eps); }, {x, w, b});
+  // h = 1e-2: a row of 100 normalised values makes the float32 fake loss noisy at h = 1e-3
+  // (rounding ~1e-7·|L| / h), and layer_norm is smooth, so the larger step costs no accuracy.
+  gradcheck([&](const auto& in) { return layer_norm(in[0], in[1], in[2], eps); }, {x, w, b}, 2e-3, 2e-2, 1e-2f);
 }
 
 // ---- gelu -------------------------------------------------------------------------------------
