@@ -18,7 +18,7 @@ Tensor LayerNorm::forward(const Tensor& x) const { return layer_norm(x, weight, 
 std::string LayerNorm::extra_repr() const {
   std::string e = fmt::format("{}", eps);
   if (const size_t pos = e.find("e-"); pos != std::string::npos && e.size() - pos == 3)
-    e.insert(pos + 2, "0");  // Python writes a two-digit exponent: 1e-05
+    e = e.substr(0, pos + 2) + "0" + e.substr(pos + 2);  // Python writes a two-digit exponent: 1e-05
   return fmt::format("({},), eps={}, elementwise_affine=True", normalized_shape, e);
 }
 
