@@ -1,8 +1,9 @@
 // Fill-mask: what BERT thinks belongs where a text says [MASK], as HF's FillMaskPipeline.
 //
-//   auto predictions = fill_mask(*model, tokenizer, "The [MASK] lay open on the table", 5);
-//   predictions[0][0]  ->  {score 0.6468, token 2338, token_str "book",
-//                           sequence "the book lay open on the table"}   (bert-base-uncased)
+//   auto predictions = fill_mask(*model, tokenizer, "The [MASK] lay open on the table, its pages "
+//                                "fluttering in the breeze", 5);
+//   predictions[0][0]  ->  {score 0.646765, token 2338, token_str "book", sequence "the book lay
+//                           open on the table, its pages fluttering in the breeze"}  (bert-base-uncased)
 // Steps: tokenize, run BertForMaskedLM, find every [MASK] position, softmax over the vocabulary
 // at that position, keep the k most probable tokens. The two middle steps are public because the
 // lab (cells In[16]..In[18]) does them by hand.
