@@ -66,7 +66,7 @@ TEST_CASE("fill_mask: top-5 equal softmax of the golden MLM logits (tiny-bert)",
   }
 }
 
-TEST_CASE("fill_mask: one list per [MASK]; with several, the others stay in the sequence", "[bert][fill_mask]") {
+TEST_CASE("fill_mask: one list per mask, and each sequence keeps the other masks", "[bert][fill_mask]") {
   const auto dir = testing::fixture("models/tiny-bert");
   if (!dir) return;
   const auto tokenizer = tokenizer::BertTokenizer::from_pretrained(dir->string());

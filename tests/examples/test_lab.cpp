@@ -187,7 +187,7 @@ TEST_CASE("bertlab lab: with no checkpoint it says how to get one and exits non-
   CHECK_THAT(run.err, Contains("./build/examples/bertlab demo"));
 }
 
-TEST_CASE("bertlab fill-mask: a text without [MASK] is a clear error", "[lab][cli]") {
+TEST_CASE("bertlab fill-mask: a text without a mask token is a clear error", "[lab][cli]") {
   const auto dir = bertlab::testing::fixture("models/tiny-bert");
   if (!dir) return;
   const Run run = run_bertlab(fmt::format("fill-mask \"no mask here\" --model \"{}\"", dir->string()));
