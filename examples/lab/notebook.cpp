@@ -29,7 +29,7 @@ void throw_with_setup_hint(const std::string& model, const std::exception& error
   for (size_t slash; (slash = cache_name.find('/')) != std::string::npos;) cache_name.replace(slash, 1, "--");
   throw Error(fmt::format(
       "{}\n"
-      "The lab needs a BERT checkpoint: a HuggingFace model folder with config.json, model.safetensors and "
+      "This needs a BERT checkpoint: a HuggingFace model folder with config.json, model.safetensors and "
       "vocab.txt. Either:\n"
       "  * let Python's transformers download it once (BertForMaskedLM.from_pretrained('{}')): bertlab finds it in "
       "the HF cache ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub, under "
