@@ -16,6 +16,7 @@
 #include <string>
 
 #include "examples/cli/commands.h"     // defines: add_tokenize_command
+#include "examples/lab/python_print.h"  // defines: python_repr
 #include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer
 #include "tokenizer/json_calls.h"      // defines: run_json_case
 
@@ -51,28 +52,6 @@ void run_jsonl(const BertTokenizer& tokenizer) {
   std::cout.flush();
 }
 
-// Python's repr of a string: 'hello', but "'" for a quote (double quotes when that avoids an
-// escape), and \\ for a backslash.
-std::string python_repr(const std::string& token) {
-  const bool double_quotes =
-      token.find('\'') != std::string::npos && token.find('"') == std::string::npos;
-  const char quote = double_quotes ? '"' : '\'';
-  std::string out(1, quote);
-  for (char c : token) {
-    if (c == '\\' || c == quote) out += '\\';
-    out += c;
-  }
-  out += quote;
-  return out;
-}
-
-// Python's repr of a list of strings: ['[CLS]', 'hello', '[SEP]'].
-std::string python_repr(const std::vector<std::string>& tokens) {
-  std::vector<std::string> quoted;
-  for (const std::string& token : tokens) quoted.push_back(python_repr(token));
-  return fmt::format("[{}]", fmt::join(quoted, ", "));
-}
-
 void run(const TokenizeArgs& args) {
   const BertTokenizer tokenizer = BertTokenizer::from_pretrained(args.model);
   if (args.jsonl) return run_jsonl(tokenizer);
@@ -83,7 +62,7 @@ void run(const TokenizeArgs& args) {
   const tokenizer::Encoding encoding =
       args.pair ? tokenizer(*args.text, *args.pair) : tokenizer(*args.text);
   std::cout << encoding << '\n'
-            << python_repr(tokenizer.convert_ids_to_tokens(encoding.input_ids)) << '\n';
+            << lab::python_repr(tokenizer.convert_ids_to_tokens(encoding.input_ids)) << '\n';
 }
 
 }  // namespace

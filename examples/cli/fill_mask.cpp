@@ -1,0 +1,42 @@
+// `bertlab fill-mask "<text with [MASK]>" --model NAME --top-k 5`: BERT's guesses for each [MASK].
+//
+// Prints, per [MASK], HF's FillMaskPipeline fields: score, token, token_str, sequence.
+#include <fmt/format.h>
+
+#include "bert/fill_mask.h"         // defines: fill_mask
+#include "examples/cli/commands.h"  // defines: add_fill_mask_command
+#include "examples/lab/notebook.h"  // defines: load_tokenizer, load_model, kDefaultModel
+
+namespace bertlab::cli {
+
+namespace {
+
+struct FillMaskArgs {
+  std::string text, model = lab::kDefaultModel;
+  int64_t top_k = 5;
+};
+
+void run(const FillMaskArgs& args) {
+  const tokenizer::BertTokenizer tokenizer = lab::load_tokenizer(args.model);
+  const auto model = lab::load_model<bert::BertForMaskedLM>(args.model);
+  const auto predictions = bert::fill_mask(*model, tokenizer, args.text, args.top_k);
+  for (size_t m = 0; m < predictions.size(); ++m) {
+    fmt::print("[MASK] #{}\n{:>8}  {:>6}  {:<14}  {}\n", m + 1, "score", "token", "token_str", "sequence");
+    for (const bert::FillMaskPrediction& p : predictions[m])
+      fmt::print("{:8.6f}  {:6}  {:<14}  {}\n", p.score, p.token, p.token_str, p.sequence);
+  }
+}
+
+}  // namespace
+
+void add_fill_mask_command(CLI::App& app) {
+  auto args = std::make_shared<FillMaskArgs>();
+  CLI::App* command = app.add_subcommand("fill-mask", "Predict the words hidden behind [MASK] (HF's fill-mask pipeline)");
+  command->add_option("text", args->text, "a text with one or more [MASK]")->required();
+  command->add_option("--model", args->model, "HF model folder (BertForMaskedLM), or a name looked up in the HF cache")
+      ->capture_default_str();
+  command->add_option("--top-k", args->top_k, "predictions per [MASK]")->check(CLI::PositiveNumber)->capture_default_str();
+  command->callback([args] { run(*args); });
+}
+
+}  // namespace bertlab::cli

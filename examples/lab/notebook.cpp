@@ -1,0 +1,66 @@
+// Cell headers, loading with a setup hint, and the lab programs' main (see notebook.h).
+#include "examples/lab/notebook.h"  // defines: cell, out, load_tokenizer, run_step
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "tensor/error.h"  // defines: Error
+
+namespace bertlab::lab {
+
+void cell(int number, std::string_view python) {
+  const std::string prompt = fmt::format("In [{}]: ", number);
+  std::cout << '\n' << prompt;
+  for (char c : python) {
+    std::cout << c;
+    if (c == '\n') std::cout << fmt::format("{:>{}}", "...: ", prompt.size());
+  }
+  std::cout << std::endl;  // flushed, so that warnings on stderr come after their cell
+}
+
+void out(int number, std::string_view value) { std::cout << fmt::format("Out[{}]: {}\n", number, value); }
+
+void throw_with_setup_hint(const std::string& model, const std::exception& error) {
+  // A Hub name ("google-bert/bert-base-uncased") lives in the cache as models--google-bert--bert-base-uncased.
+  const bool is_path = model.empty() || model[0] == '.' || model[0] == '/' || std::filesystem::exists(model);
+  std::string hub_name = is_path ? kDefaultModel : model, cache_name = hub_name;
+  for (size_t slash; (slash = cache_name.find('/')) != std::string::npos;) cache_name.replace(slash, 1, "--");
+  throw Error(fmt::format(
+      "{}\n"
+      "This needs a BERT checkpoint: a HuggingFace model folder with config.json, model.safetensors and "
+      "vocab.txt. Either:\n"
+      "  * let Python's transformers download it once (BertForMaskedLM.from_pretrained('{}')): bertlab finds it in "
+      "the HF cache ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub, under "
+      "models--{}/snapshots/<revision>/);\n"
+      "  * or put the folder anywhere (e.g. git clone https://huggingface.co/google-bert/bert-base-uncased) and run "
+      "`bertlab lab --model <folder>` (`./run lab --model <folder>`);\n"
+      "  * or, with no checkpoint and no network, `./build/examples/bertlab demo` trains a tiny BERT from scratch, "
+      "offline.",
+      error.what(), hub_name, cache_name));
+}
+
+tokenizer::BertTokenizer load_tokenizer(const std::string& model) {
+  try {
+    return tokenizer::BertTokenizer::from_pretrained(model);
+  } catch (const std::exception& e) {
+    throw_with_setup_hint(model, e);
+  }
+}
+
+int run_step(int argc, char** argv, Step step) {
+  if (argc > 2 || (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h"))) {
+    std::cerr << fmt::format("usage: {} [model folder or name, default {}]\n", argv[0], kDefaultModel);
+    return argc > 2 ? 2 : 0;
+  }
+  try {
+    step(argc == 2 ? argv[1] : kDefaultModel);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace bertlab::lab

@@ -1,0 +1,48 @@
+// The lab's notebook, in the terminal: cell headers as IPython shows them, and loading with
+// a clear way out when no checkpoint is there.
+//
+//   cell(4, "encoded_inputs = tokenizer(example)\nprint(encoded_inputs)");
+//   prints   In [4]: encoded_inputs = tokenizer(example)
+//               ...: print(encoded_inputs)
+//   out(10, "109482240")  prints  Out[10]: 109482240
+// The three lab steps (examples/lab0N_*.cpp) print with these, so `bertlab lab` and each
+// lab program show the same cells.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "bert/checkpoint.h"           // defines: from_pretrained
+#include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer
+
+namespace bertlab::lab {
+
+inline constexpr const char* kDefaultModel = "bert-base-uncased";
+
+// A cell's input (Python, one or more lines), after a blank line.
+void cell(int number, std::string_view python);
+// A cell's displayed value (Jupyter's Out[n]: for a cell ending in an expression).
+void out(int number, std::string_view value);
+
+// When loading fails, the error plus what to do: where a checkpoint can come from, --model, and
+// that `bertlab demo` needs none. Thrown as bertlab::Error so the CLI prints it and exits 1.
+[[noreturn]] void throw_with_setup_hint(const std::string& model, const std::exception& error);
+
+// BertTokenizer.from_pretrained(model) and BertModel / BertForMaskedLM.from_pretrained(model).
+tokenizer::BertTokenizer load_tokenizer(const std::string& model);
+template <typename M>
+std::unique_ptr<M> load_model(const std::string& model) {
+  try {
+    return bert::from_pretrained<M>(model);
+  } catch (const std::exception& e) {
+    throw_with_setup_hint(model, e);
+  }
+}
+
+// main() of a lab program: the model is argv[1] (default bert-base-uncased); errors are printed
+// as by the CLI, with exit code 1.
+using Step = void (*)(const std::string& model);
+int run_step(int argc, char** argv, Step step);
+
+}  // namespace bertlab::lab

@@ -1,0 +1,199 @@
+// `bertlab lab`, end to end: every notebook cell on the tiny fixture (structure, and the
+// tokenizer's exact outputs, since its vocab is bert-base-uncased's), the notebook's own
+// numbers when bert-base-uncased is in the HF cache, and the message when no checkpoint exists.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "examples/lab/python_print.h"
+#include "tests/support/fixtures.h"
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string out, err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// Run `env bertlab args`, capturing stdout and stderr.
+Run run_bertlab(const std::string& args, const std::string& env = "") {
+  const fs::path cli = fs::path(BERTLAB_BINARY_DIR) / "examples" / "bertlab";
+  REQUIRE(fs::exists(cli));
+  const fs::path out = fs::temp_directory_path() / "bertlab_lab_test.out";
+  const fs::path err = fs::temp_directory_path() / "bertlab_lab_test.err";
+  const std::string command = fmt::format(R"({} "{}" {} > "{}" 2> "{}")", env, cli.string(), args, out.string(), err.string());
+  const int status = std::system(command.c_str());
+  Run run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
+  fs::remove(out);
+  fs::remove(err);
+  return run;
+}
+
+// In [19]'s output: per sentence, the 5 (word, probability) lines "[MASK] -> \tword : 0.123456".
+std::vector<std::vector<std::pair<std::string, double>>> parse_predictions(const std::string& out) {
+  std::vector<std::vector<std::pair<std::string, double>>> sentences;
+  std::istringstream lines(out.substr(out.find("In [19]:")));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > 2 && std::isdigit(static_cast<unsigned char>(line[0])) && line[1] == '.') sentences.emplace_back();
+    const std::string prefix = "[MASK] -> \t";
+    if (line.rfind(prefix, 0) != 0 || sentences.empty()) continue;
+    const size_t colon = line.rfind(" : ");
+    sentences.back().emplace_back(line.substr(prefix.size(), colon - prefix.size()), std::stod(line.substr(colon + 3)));
+  }
+  return sentences;
+}
+
+// The tokenizer cells print exactly what the notebook printed (In [4]..In [8]).
+void check_tokenizer_cells(const std::string& out) {
+  CHECK_THAT(out, Contains("{'input_ids': [101, 2023, 2003, 1037, 3231, 6251, 102], 'token_type_ids': [0, 0, 0, 0, "
+                           "0, 0, 0], 'attention_mask': [1, 1, 1, 1, 1, 1, 1]}"));
+  CHECK_THAT(out, Contains("Out[5]: ['[CLS]', 'this', 'is', 'a', 'test', 'sentence', '[SEP]']"));
+  CHECK_THAT(out, Contains("['[CLS]', 'during', 'the', 'weekend', ',', 'our', 'team', 'participated', 'in', 'a', "
+                           "'hack', '##ath', '##on', ',', 'where', 'we', 'developed', 'an', 'innovative', 'app', "
+                           "'for', 'tracking', 'daily', 'water', 'intake', '[SEP]']"));
+  CHECK_THAT(out, Contains("{'input_ids': [101, 2026, 3899, 2003, 19372, 2058, 1996, 2341, 102, 1996, 6518, 1997, "
+                           "20229, 17776, 16324, 3561, 1996, 3829, 102], 'token_type_ids': [0, 0, 0, 0, 0, 0, 0, 0, "
+                           "0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"));
+  // In [8], as torch 1.13 prints these tensors (checked with /usr/bin/python3).
+  CHECK_THAT(out, Contains("{'input_ids': tensor([[  101,  2026,  3899,  2003, 19372,  2058,  1996,   102,  1996,  "
+                           "6518,\n          1997, 20229, 17776, 16324,   102]]), 'token_type_ids': tensor([[0, 0, "
+                           "0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1]]), 'attention_mask': tensor([[1, 1, 1, 1, 1, 1, "
+                           "1, 1, 1, 1, 1, 1, 1, 1, 1]])}\n['[CLS]', 'my', 'dog', 'is', 'barking', 'over', 'the', "
+                           "'[SEP]', 'the', 'scent', 'of', 'freshly', 'baked', 'cookies', '[SEP]']"));
+}
+
+// The HF cache folder of bert-base-uncased, if a Python user's cache holds a complete snapshot.
+std::optional<fs::path> cached_bert_base_uncased(std::string& looked_in) {
+  fs::path hub;
+  if (const char* v = std::getenv("HF_HUB_CACHE"); v && *v) hub = v;
+  else if (const char* h = std::getenv("HF_HOME"); h && *h) hub = fs::path(h) / "hub";
+  else if (const char* home = std::getenv("HOME"); home && *home) hub = fs::path(home) / ".cache" / "huggingface" / "hub";
+  const fs::path snapshots = hub / "models--bert-base-uncased" / "snapshots";
+  looked_in = snapshots.string();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(snapshots, ec)) {
+    const fs::path dir = entry.path();
+    if (fs::exists(dir / "config.json") && fs::exists(dir / "model.safetensors") && fs::exists(dir / "vocab.txt"))
+      return dir;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("torch_repr: wraps a long row as torch does", "[lab][cli]") {
+  // print(torch.tensor([[5] * 40])) in torch 1.13: 24 one-digit numbers per line.
+  bertlab::tokenizer::Encoding e;
+  e.input_ids.assign(40, 5);
+  e.token_type_ids.assign(2, 0);
+  e.attention_mask.assign(2, 1);
+  auto fives = [](int n) {  // "5, 5, ..., 5": n of them
+    std::string out = "5";
+    for (int i = 1; i < n; ++i) out += ", 5";
+    return out;
+  };
+  CHECK(bertlab::lab::torch_repr(e) == "{'input_ids': tensor([[" + fives(24) + ",\n         " + fives(16) +
+                                           "]]), 'token_type_ids': tensor([[0, 0]]), 'attention_mask': tensor([[1, 1]])}");
+}
+
+TEST_CASE("bertlab lab: every cell runs on the tiny fixture model", "[lab][cli]") {
+  const auto dir = bertlab::testing::fixture("models/tiny-bert");
+  if (!dir) return;
+  const Run run = run_bertlab(fmt::format("lab --model \"{}\"", dir->string()));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  for (int n = 3; n <= 19; ++n) CHECK_THAT(run.out, Contains(fmt::format("In [{}]: ", n)));
+  check_tokenizer_cells(run.out);
+  CHECK_THAT(run.out, Contains("Embedding(30522, 32, padding_idx=0)"));
+  CHECK_THAT(run.out, Contains("torch.Size([1, 26, 32])\ntorch.Size([1, 32])\n"));
+  CHECK_THAT(run.out, Contains("In [17]: print(masked_positions)\n[2, 1, 2, 2, 6]\n"));
+  const auto sentences = parse_predictions(run.out);
+  REQUIRE(sentences.size() == 5);
+  for (const auto& predictions : sentences) {
+    REQUIRE(predictions.size() == 5);
+    double sum = 0;
+    for (size_t i = 0; i < predictions.size(); ++i) {
+      sum += predictions[i].second;
+      if (i > 0) CHECK(predictions[i].second <= predictions[i - 1].second);
+    }
+    CHECK(sum <= 1.0 + 1e-6);
+    CHECK(sum > 0);
+  }
+}
+
+TEST_CASE("bertlab lab: reproduces the notebook with bert-base-uncased from the HF cache", "[lab][golden][slow]") {
+  std::string looked_in;
+  const auto dir = cached_bert_base_uncased(looked_in);
+  if (!dir) {  // CI has no hub: a skip, never a failure
+    std::cout << "BERTLAB-SKIP: bert-base-uncased not in the HF cache (looked in " << looked_in
+              << "; needs config.json, model.safetensors, vocab.txt)" << std::endl;
+    return;
+  }
+  const Run run = run_bertlab(fmt::format("lab --model \"{}\"", dir->string()));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  check_tokenizer_cells(run.out);
+  CHECK_THAT(run.out, Contains("Out[10]: 109482240"));
+  CHECK_THAT(run.out, Contains("torch.Size([1, 26, 768])\ntorch.Size([1, 768])\n"));
+  CHECK_THAT(run.out, Contains("[2, 1, 2, 2, 6]"));
+  // In [19] of the notebook.
+  const std::vector<std::vector<std::pair<std::string, double>>> notebook = {
+      {{"children", 0.332728}, {"guests", 0.051293}, {"family", 0.040248}, {"kids", 0.035837}, {"girls", 0.025943}},
+      {{"she", 0.817717}, {"liz", 0.004796}, {"sarah", 0.004576}, {"olivia", 0.003851}, {"emma", 0.003608}},
+      {{"dog", 0.339979}, {"cat", 0.158903}, {"wolf", 0.028312}, {"bird", 0.026006}, {"animal", 0.022907}},
+      {{"book", 0.646765}, {"journal", 0.171553}, {"magazine", 0.031010}, {"notebook", 0.022026},
+       {"newspaper", 0.014822}},
+      {{"bread", 0.664081}, {"bacon", 0.046929}, {"cookies", 0.046503}, {"food", 0.023037}, {"butter", 0.021571}}};
+  const auto sentences = parse_predictions(run.out);
+  REQUIRE(sentences.size() == notebook.size());
+  for (size_t s = 0; s < notebook.size(); ++s) {
+    REQUIRE(sentences[s].size() == 5);
+    for (size_t i = 0; i < 5; ++i) {
+      CAPTURE(s, i);
+      CHECK(sentences[s][i].first == notebook[s][i].first);
+      // Printed with 6 decimals; float32 sums in another order may move the last digit by one.
+      CHECK(sentences[s][i].second == Approx(notebook[s][i].second).margin(1.5e-6));
+    }
+  }
+}
+
+TEST_CASE("bertlab lab: with no checkpoint it says how to get one and exits non-zero", "[lab][cli]") {
+  const fs::path empty = fs::temp_directory_path() / "bertlab_empty_hf_cache";
+  fs::create_directories(empty);
+  // An empty cache, no network: what a fresh clone sees.
+  const Run run = run_bertlab(
+      "lab", fmt::format("HF_HUB_CACHE=\"{}\" HF_HOME=\"{}\" HF_HUB_OFFLINE=1 HF_ENDPOINT=http://127.0.0.1:9",
+                         empty.string(), empty.string()));
+  fs::remove_all(empty);
+  CHECK(run.exit_code != 0);
+  CHECK_THAT(run.err, Contains("error: "));
+  CHECK_THAT(run.err, Contains("--model <folder>"));
+  CHECK_THAT(run.err, Contains("models--bert-base-uncased/snapshots/"));
+  CHECK_THAT(run.err, Contains("./build/examples/bertlab demo"));
+}
+
+TEST_CASE("bertlab fill-mask: a text without a mask token is a clear error", "[lab][cli]") {
+  const auto dir = bertlab::testing::fixture("models/tiny-bert");
+  if (!dir) return;
+  const Run run = run_bertlab(fmt::format("fill-mask \"no mask here\" --model \"{}\"", dir->string()));
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.err, Contains("error: fill_mask: no [MASK] in the text"));
+  const Run ok = run_bertlab(fmt::format("fill-mask \"the [MASK] sat.\" --model \"{}\" --top-k 3", dir->string()));
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.out, Contains("[MASK] #1"));
+}
