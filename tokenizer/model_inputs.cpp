@@ -122,6 +122,11 @@ Encoding BertTokenizer::encode_unpadded(std::string_view text, const std::string
   }
 
   Encoding out;
+  for (auto* row :
+       {&out.input_ids, &out.token_type_ids, &out.attention_mask, &out.special_tokens_mask}) {
+    row->reserve(a.size() + b.size() + n_special);
+  }
+  out.offset_mapping.reserve(a.size() + b.size() + n_special);
   auto push = [&out](int64_t id, int64_t type, int64_t start, int64_t end, int64_t special) {
     out.input_ids.push_back(id);
     out.token_type_ids.push_back(type);
