@@ -3,47 +3,47 @@
 // https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/tokenization_bert.py
 // It runs several passes over whole strings; doing every step per code point gives the same
 // words (verified on the fixtures) and lets each character keep its origin for the offsets.
-#include "tokenizer/basic_tokenizer.h"  // defines: BasicTokenizer, Words, is_punctuation, is_cjk
+#include "tokenizer/basic_tokenizer.h"  // defines: BasicTokenizer, Word, is_punctuation, is_cjk
 
 #include "tokenizer/unicode.h"  // defines: decode_utf8, append_utf8, lowercase, category, nfd
 
 namespace bertlab::tokenizer {
 
 // ---------------------------------------------------------------------------------------------
-// Words: the flat output buffer
+// Word: the buffer a word is built in
 // ---------------------------------------------------------------------------------------------
 
-void Words::push_char(char32_t c, int32_t origin) {
+void Word::push_char(char32_t c, int32_t origin) {
   chars.push_back({static_cast<uint32_t>(text.size()), origin});
   append_utf8(text, c);
 }
 
-std::string_view Words::slice(uint32_t first, uint32_t last) const {
+std::string_view Word::slice(size_t first, size_t last) const {
   const size_t begin = chars[first].byte;
   const size_t end = last < chars.size() ? chars[last].byte : text.size();
   return std::string_view(text).substr(begin, end - begin);
 }
 
-void Words::clear() {
+void Word::clear() {
   text.clear();
   chars.clear();
-  words.clear();
 }
 
 namespace {
 
-// A word boundary: the characters since word_begin (if any) become a word.
-void end_word(Words& out, uint32_t& word_begin) {
-  const auto end = static_cast<uint32_t>(out.chars.size());
-  if (end > word_begin) out.words.push_back({word_begin, end});
-  word_begin = end;
+// A word boundary: the word built so far (if any) is complete.
+void end_word(Word& word, const BasicTokenizer::OnWord& on_word) {
+  if (word.size() == 0) return;
+  on_word(word);
+  word.clear();
 }
 
 // Punctuation and CJK ideographs are words of their own.
-void push_single_char_word(Words& out, char32_t c, int32_t origin, uint32_t& word_begin) {
-  end_word(out, word_begin);
-  out.push_char(c, origin);
-  end_word(out, word_begin);
+void single_char_word(char32_t c, int32_t origin, Word& word,
+                      const BasicTokenizer::OnWord& on_word) {
+  end_word(word, on_word);
+  word.push_char(c, origin);
+  end_word(word, on_word);
 }
 
 }  // namespace
@@ -86,27 +86,28 @@ BasicTokenizer::BasicTokenizer(bool do_lower_case) : do_lower_case_(do_lower_cas
   for (char32_t c = 0; c < 128; ++c) ascii_kind_[c] = kind_before_nfd(c);
 }
 
-void BasicTokenizer::split(std::u32string_view text, int32_t origin_base, Words& out) const {
-  auto word_begin = static_cast<uint32_t>(out.chars.size());
+void BasicTokenizer::split(std::u32string_view text, int32_t origin_base,
+                           const OnWord& on_word) const {
+  Word word;
   for (size_t i = 0; i < text.size(); ++i) {
     // HF lowercases one character at a time, so no context rule (final sigma) applies.
     const char32_t d = do_lower_case_ ? lowercase(text[i]) : text[i];
-    add_char(d, origin_base + static_cast<int32_t>(i), out, word_begin);
+    add_char(d, origin_base + static_cast<int32_t>(i), word, on_word);
   }
-  end_word(out, word_begin);
+  end_word(word, on_word);
 }
 
 // Handles one (lowercased) character d that came from original code point `origin`.
-void BasicTokenizer::add_char(char32_t d, int32_t origin, Words& out, uint32_t& word_begin) const {
+void BasicTokenizer::add_char(char32_t d, int32_t origin, Word& word, const OnWord& on_word) const {
   const Kind kind = d < 128 ? ascii_kind_[d] : kind_before_nfd(d);
   switch (kind) {
     case Kind::deleted:  // deleted, but NOT a boundary: "a\u200bb" is the one word "ab"
       return;
     case Kind::separator:
-      end_word(out, word_begin);
+      end_word(word, on_word);
       return;
     case Kind::cjk:  // NFD maps compatibility ideographs (U+F900...) to unified ones
-      push_single_char_word(out, do_lower_case_ ? nfd(d).code_points[0] : d, origin, word_begin);
+      single_char_word(do_lower_case_ ? nfd(d).code_points[0] : d, origin, word, on_word);
       return;
     case Kind::punctuation:
     case Kind::letter:
@@ -114,29 +115,25 @@ void BasicTokenizer::add_char(char32_t d, int32_t origin, Words& out, uint32_t& 
   }
   // ASCII has no decomposition, and without lowercasing HF strips no accents.
   if (d < 128 || !do_lower_case_) {
-    if (kind == Kind::punctuation)
-      push_single_char_word(out, d, origin, word_begin);
-    else
-      out.push_char(d, origin);
-    return;
+    if (kind == Kind::punctuation) return single_char_word(d, origin, word, on_word);
+    return word.push_char(d, origin);
   }
   // Accent stripping: decompose (é -> e + U+0301) and drop the nonspacing marks (Mn).
   const Decomposition decomposed = nfd(d);
   for (int k = 0; k < decomposed.size; ++k) {
     const char32_t e = decomposed.code_points[k];
     if (category(e) == "Mn") continue;
-    if (is_punctuation(e))
-      push_single_char_word(out, e, origin, word_begin);
-    else
-      out.push_char(e, origin);
+    if (is_punctuation(e)) {
+      single_char_word(e, origin, word, on_word);
+    } else {
+      word.push_char(e, origin);
+    }
   }
 }
 
 std::vector<std::string> BasicTokenizer::tokenize(std::string_view utf8_text) const {
-  Words words;
-  split(decode_utf8(utf8_text), 0, words);
   std::vector<std::string> out;
-  for (const Words::Range& w : words.words) out.emplace_back(words.slice(w.begin, w.end));
+  split(decode_utf8(utf8_text), 0, [&out](const Word& word) { out.push_back(word.text); });
   return out;
 }
 

@@ -9,30 +9,28 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace bertlab::tokenizer {
 
-// The words of a text, in one flat buffer (no allocation per word or per character).
-// Word w is the normalized characters chars[words[w].begin .. words[w].end).
-struct Words {
+// One word being built: its normalized characters as UTF-8, and for each character where
+// its bytes start and which original code point it came from. The buffers are reused from
+// word to word, so steady-state splitting allocates nothing.
+struct Word {
   struct Char {
     uint32_t byte;   // where its UTF-8 starts in `text`
     int32_t origin;  // index of the original code point it came from
   };
-  struct Range {
-    uint32_t begin, end;  // indices into `chars`
-  };
-  std::string text;         // the normalized characters, UTF-8, words back to back
-  std::vector<Char> chars;  // one per normalized character
-  std::vector<Range> words;
+  std::string text;
+  std::vector<Char> chars;
 
-  // Appends one normalized character to the text (to the word being built).
   void push_char(char32_t c, int32_t origin);
-  // The UTF-8 of normalized characters [first, last) (all in one word).
-  std::string_view slice(uint32_t first, uint32_t last) const;
+  // The UTF-8 of characters [first, last): "hello".slice(1, 3) == "el".
+  std::string_view slice(size_t first, size_t last) const;
+  size_t size() const { return chars.size(); }
   void clear();
 };
 
@@ -40,8 +38,10 @@ class BasicTokenizer {
  public:
   explicit BasicTokenizer(bool do_lower_case = true);
 
-  // Appends the words of `text` to `out`; `text[0]` is original code point `origin_base`.
-  void split(std::u32string_view text, int32_t origin_base, Words& out) const;
+  // Calls on_word for each word of `text`, in order; `text[0]` is original code point
+  // `origin_base`. The Word is only valid during the call.
+  using OnWord = std::function<void(const Word&)>;
+  void split(std::u32string_view text, int32_t origin_base, const OnWord& on_word) const;
 
   // The words as strings: a readable entry point for tests and learners.
   std::vector<std::string> tokenize(std::string_view utf8_text) const;
@@ -50,7 +50,7 @@ class BasicTokenizer {
   enum class Kind : uint8_t { deleted, separator, cjk, punctuation, letter };
   static Kind kind_before_nfd(char32_t d);
 
-  void add_char(char32_t d, int32_t origin, Words& out, uint32_t& word_begin) const;
+  void add_char(char32_t d, int32_t origin, Word& word, const OnWord& on_word) const;
 
   bool do_lower_case_;
   Kind ascii_kind_[128];  // kind_before_nfd() of every ASCII code point, looked up once

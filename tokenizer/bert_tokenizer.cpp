@@ -102,12 +102,13 @@ BertTokenizer::BertTokenizer(Vocab vocab, TokenizerConfig config)
 std::vector<Token> BertTokenizer::tokenize_with_offsets(std::string_view text) const {
   const std::u32string chars = decode_utf8(text);
   std::vector<Token> tokens;
-  Words words;  // reused for every stretch of text between special tokens
+  // Each word goes to WordPiece as soon as BasicTokenizer has completed it.
+  const BasicTokenizer::OnWord to_pieces = [&](const Word& word) {
+    wordpiece_.tokenize_word(word, tokens);
+  };
   auto add_words = [&](size_t begin, size_t end) {
-    words.clear();
     basic_.split(std::u32string_view(chars).substr(begin, end - begin), static_cast<int32_t>(begin),
-                 words);
-    for (const Words::Range& w : words.words) wordpiece_.tokenize_word(words, w, tokens);
+                 to_pieces);
   };
   // A special token typed in the raw text ("[MASK]", case-sensitive) stays one token.
   size_t segment_begin = 0;

@@ -28,7 +28,7 @@ enum class Truncation { longest_first, only_first, only_second, do_not_truncate 
 
 // Each field takes what HF accepts: `opts.padding = true;`, `opts.padding = Padding::max_length;`,
 // `opts.truncation = false;`. An unset truncation ("not passed") is not the same as false:
-// max_length alone switches truncation on (see resolve() in bert_tokenizer.cpp).
+// max_length alone switches truncation on (see BertTokenizer::resolve() in model_inputs.cpp).
 // Question-answering windows (stride, return_overflowing_tokens) will be two more fields here.
 struct EncodeOptions {
   bool add_special_tokens = true;

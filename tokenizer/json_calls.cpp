@@ -20,6 +20,12 @@ void expect(bool ok, std::string_view key, std::string_view expected, const json
                   key, expected, got.dump()));
 }
 
+// The argument `key` of `object`; absent or null means "not passed", as in Python: `fallback`.
+json argument(const json& object, const char* key, json fallback = json()) {
+  const auto it = object.find(key);
+  return it == object.end() || it->is_null() ? fallback : *it;
+}
+
 bool is_string_list(const json& value) {
   if (!value.is_array() || value.empty()) return false;
   return std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); });
@@ -49,8 +55,8 @@ json batch_to_json(const BertTokenizer& tokenizer, const BatchEncoding& batch) {
 
 json run_encode(const BertTokenizer& tokenizer, const json& call) {
   expect(call.is_object(), "call", "an object", call);
-  const json text = call.value("text", json());
-  const json pair = call.value("text_pair", json());
+  const json text = argument(call, "text");
+  const json pair = argument(call, "text_pair");
   const EncodeOptions options = encode_options_from_json(call);
   if (text.is_string()) {
     expect(pair.is_null() || pair.is_string(), "text_pair", "a string with a string text", pair);
@@ -69,12 +75,12 @@ json run_encode(const BertTokenizer& tokenizer, const json& call) {
 
 json run_decode(const BertTokenizer& tokenizer, const json& decode) {
   expect(decode.is_object(), "decode", "an object", decode);
-  const json ids = decode.value("ids", json());
+  const json ids = argument(decode, "ids");
   const bool ids_ok = ids.is_array() && std::all_of(ids.begin(), ids.end(), [](const json& v) {
                         return v.is_number_integer();
                       });
   expect(ids_ok, "ids", "an array of integers", ids);
-  const json skip = decode.value("skip_special_tokens", json(false));
+  const json skip = argument(decode, "skip_special_tokens", json(false));
   expect(skip.is_boolean(), "skip_special_tokens", "true or false", skip);
   return tokenizer.decode(ids.get<std::vector<int64_t>>(), skip.get<bool>());
 }
@@ -83,11 +89,11 @@ json run_decode(const BertTokenizer& tokenizer, const json& decode) {
 
 EncodeOptions encode_options_from_json(const json& call) {
   EncodeOptions options;
-  const json special = call.value("add_special_tokens", json(true));
+  const json special = argument(call, "add_special_tokens", json(true));
   expect(special.is_boolean(), "add_special_tokens", "true or false", special);
   options.add_special_tokens = special.get<bool>();
 
-  const json padding = call.value("padding", json(false));
+  const json padding = argument(call, "padding", json(false));
   expect(padding.is_boolean() || padding.is_string(), "padding", "a bool or a strategy name",
          padding);
   if (padding.is_boolean())
@@ -95,14 +101,14 @@ EncodeOptions encode_options_from_json(const json& call) {
   else
     options.padding = padding_from_string(padding.get<std::string>());
 
-  const json truncation = call.value("truncation", json());  // null = not passed
+  const json truncation = argument(call, "truncation");  // null = not passed
   expect(truncation.is_null() || truncation.is_boolean() || truncation.is_string(), "truncation",
          "null, a bool or a strategy name", truncation);
   if (truncation.is_boolean()) options.truncation = truncation.get<bool>();
   if (truncation.is_string())
     options.truncation = truncation_from_string(truncation.get<std::string>());
 
-  const json max_length = call.value("max_length", json());
+  const json max_length = argument(call, "max_length");
   expect(max_length.is_null() || (max_length.is_number_integer() && max_length.get<int64_t>() >= 0),
          "max_length", "null or an integer >= 0", max_length);
   if (!max_length.is_null()) options.max_length = max_length.get<int64_t>();

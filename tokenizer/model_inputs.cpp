@@ -68,6 +68,11 @@ namespace {
 // HF logs these and goes on; so do we, on stderr.
 void warn(const std::string& message) { fmt::print(stderr, "warning: {}\n", message); }
 
+// HF logs some notices only once per program (or on every call, where once is enough to inform).
+void warn_once(std::once_flag& flag, const std::string& message) {
+  std::call_once(flag, [&message] { warn(message); });
+}
+
 void drop_last(std::vector<Token>& tokens, size_t count) {
   tokens.resize(tokens.size() - std::min(count, tokens.size()));
 }
@@ -89,11 +94,9 @@ void truncate(std::vector<Token>& a, std::vector<Token>* b, Truncation strategy,
     const size_t from_a = len_a > len_b ? first + second / 2 : second / 2;
     drop_last(a, from_a);
     drop_last(*b, remove - from_a);
-    // HF logs this on every such call; once per program is enough to inform.
     static std::once_flag once;
-    std::call_once(once, [] {
-      warn("truncation: a pair truncated with 'longest_first' returns no overflowing tokens");
-    });
+    warn_once(once,
+              "truncation: a pair truncated with 'longest_first' returns no overflowing tokens");
   } else if (strategy == Truncation::only_second && b) {
     if (b->size() > remove) return drop_last(*b, remove);
     warn(
@@ -121,7 +124,22 @@ Encoding BertTokenizer::encode_unpadded(std::string_view text, const std::string
     truncate(a, pair ? &b : nullptr, options.truncation, total - *options.max_length);
   }
 
+  // Without truncation a text can outgrow the model's position embeddings: say so, once.
+  if (!options.max_length &&
+      a.size() + b.size() + n_special > static_cast<size_t>(config_.model_max_length)) {
+    static std::once_flag once;
+    warn_once(once, fmt::format("BertTokenizer: sequence longer than the model accepts: expected "
+                                "at most model_max_length = {} tokens, got {}. Hint: pass "
+                                "truncation = true",
+                                config_.model_max_length, a.size() + b.size() + n_special));
+  }
+
   Encoding out;
+  for (auto* row :
+       {&out.input_ids, &out.token_type_ids, &out.attention_mask, &out.special_tokens_mask}) {
+    row->reserve(a.size() + b.size() + n_special);
+  }
+  out.offset_mapping.reserve(a.size() + b.size() + n_special);
   auto push = [&out](int64_t id, int64_t type, int64_t start, int64_t end, int64_t special) {
     out.input_ids.push_back(id);
     out.token_type_ids.push_back(type);

@@ -38,6 +38,7 @@ std::u32string decode_utf8(std::string_view text) {
 }
 
 void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) return out.push_back(static_cast<char>(c));  // ASCII: the byte itself
   utf8proc_uint8_t buffer[4];
   const utf8proc_ssize_t length = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), buffer);
   out.append(reinterpret_cast<const char*>(buffer), static_cast<size_t>(length));
@@ -55,6 +56,7 @@ std::string encode_utf8(std::u32string_view text) {
 // ---------------------------------------------------------------------------------------------
 
 char32_t lowercase(char32_t c) {
+  if (c < 0x80) return c >= U'A' && c <= U'Z' ? c + 32 : c;  // ASCII, the common case
   return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
 }
 

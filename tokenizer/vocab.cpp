@@ -30,22 +30,40 @@ Vocab::Vocab(std::vector<std::string> tokens, std::string_view where) : tokens_(
         "the right file?",
         where));
   }
-  ids_.reserve(tokens_.size());
+  size_t capacity = 1;
+  while (capacity < 2 * tokens_.size()) capacity *= 2;  // at most half full: short walks
+  slots_.resize(capacity);
+  mask_ = capacity - 1;
   for (size_t id = 0; id < tokens_.size(); ++id) {
-    const auto [it, inserted] = ids_.emplace(tokens_[id], static_cast<int32_t>(id));
-    if (!inserted) {  // lines are 1-based for people, ids 0-based
+    const uint32_t token_hash = hash(tokens_[id]);
+    Slot& slot = slots_[slot_index(tokens_[id], token_hash)];
+    if (slot.id >= 0) {  // lines are 1-based for people, ids 0-based
       throw TokenizerError(fmt::format(
           "Vocab: duplicate token: expected every token once, got \"{}\" on lines {} and {} of "
           "{}. Hint: remove one of them (ids are line numbers, so later ids shift)",
-          tokens_[id], it->second + 1, id + 1, where));
+          tokens_[id], slot.id + 1, id + 1, where));
     }
+    slot = {token_hash, static_cast<int32_t>(id)};
     max_token_bytes_ = std::max(max_token_bytes_, tokens_[id].size());
   }
 }
 
+// FNV-1a: xor in each byte, multiply by a prime. Short and good enough for ~30k tokens.
+uint32_t Vocab::hash(std::string_view token) {
+  uint32_t h = 2166136261u;
+  for (char c : token) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
+size_t Vocab::slot_index(std::string_view token, uint32_t token_hash) const {
+  for (size_t i = token_hash & mask_;; i = (i + 1) & mask_) {
+    const Slot& slot = slots_[i];
+    if (slot.id < 0 || (slot.hash == token_hash && tokens_[slot.id] == token)) return i;
+  }
+}
+
 int32_t Vocab::find(std::string_view token) const {
-  const auto it = ids_.find(token);
-  return it == ids_.end() ? -1 : it->second;
+  return slots_[slot_index(token, hash(token))].id;
 }
 
 const std::string& Vocab::token(int64_t id) const {

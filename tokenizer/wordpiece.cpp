@@ -23,22 +23,21 @@ WordpieceTokenizer::WordpieceTokenizer(std::shared_ptr<const Vocab> vocab,
   }
 }
 
-void WordpieceTokenizer::tokenize_word(const Words& words, Words::Range w,
-                                       std::vector<Token>& out) const {
+void WordpieceTokenizer::tokenize_word(const Word& word, std::vector<Token>& out) const {
   // An [UNK] stands for the whole word: it spans the word's first to last original character.
-  const Token unknown{unk_id_, words.chars[w.begin].origin, words.chars[w.end - 1].origin + 1};
-  if (w.end - w.begin > static_cast<uint32_t>(max_input_chars_per_word_)) {
+  const Token unknown{unk_id_, word.chars.front().origin, word.chars.back().origin + 1};
+  if (word.size() > static_cast<size_t>(max_input_chars_per_word_)) {
     out.push_back(unknown);
     return;
   }
   const size_t first_piece = out.size();
   std::string key;  // "##" + piece; reused, so short keys never allocate
-  for (uint32_t start = w.begin; start < w.end;) {
-    const size_t prefix = start == w.begin ? 0 : 2;  // continuation pieces are written "##..."
+  for (size_t start = 0; start < word.size();) {
+    const size_t prefix = start == 0 ? 0 : 2;  // continuation pieces are written "##..."
     int32_t id = -1;
-    uint32_t end = w.end;
+    size_t end = word.size();
     for (; end > start; --end) {  // longest match first
-      const std::string_view piece = words.slice(start, end);
+      const std::string_view piece = word.slice(start, end);
       if (piece.size() + prefix > vocab_->max_token_bytes()) continue;  // cannot be in the vocab
       if (prefix == 0) {
         id = vocab_->find(piece);
@@ -53,19 +52,19 @@ void WordpieceTokenizer::tokenize_word(const Words& words, Words::Range w,
       out.push_back(unknown);
       return;
     }
-    out.push_back({id, words.chars[start].origin, words.chars[end - 1].origin + 1});
+    out.push_back({id, word.chars[start].origin, word.chars[end - 1].origin + 1});
     start = end;
   }
 }
 
-std::vector<std::string> WordpieceTokenizer::tokenize(std::string_view word) const {
-  Words words;
-  const std::u32string chars = decode_utf8(word);
-  for (size_t i = 0; i < chars.size(); ++i) words.push_char(chars[i], static_cast<int32_t>(i));
+std::vector<std::string> WordpieceTokenizer::tokenize(std::string_view text) const {
+  Word word;
+  const std::u32string chars = decode_utf8(text);
+  for (size_t i = 0; i < chars.size(); ++i) word.push_char(chars[i], static_cast<int32_t>(i));
   std::vector<std::string> pieces;
-  if (chars.empty()) return pieces;
+  if (word.size() == 0) return pieces;
   std::vector<Token> tokens;
-  tokenize_word(words, {0, static_cast<uint32_t>(chars.size())}, tokens);
+  tokenize_word(word, tokens);
   for (const Token& t : tokens) pieces.push_back(vocab_->token(t.id));
   return pieces;
 }

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tokenizer/basic_tokenizer.h"  // defines: Words
+#include "tokenizer/basic_tokenizer.h"  // defines: Word
 #include "tokenizer/vocab.h"            // defines: Vocab
 
 namespace bertlab::tokenizer {
@@ -29,8 +29,8 @@ class WordpieceTokenizer {
   WordpieceTokenizer(std::shared_ptr<const Vocab> vocab, std::string_view unk_token = "[UNK]",
                      int max_input_chars_per_word = 100);
 
-  // Appends the pieces of word `w` of `words` to `out`.
-  void tokenize_word(const Words& words, Words::Range w, std::vector<Token>& out) const;
+  // Appends the pieces of `word` to `out`, with the spans of original code points they cover.
+  void tokenize_word(const Word& word, std::vector<Token>& out) const;
 
   // The pieces of one (already normalized) word as strings: "unaffable" -> un ##aff ##able.
   std::vector<std::string> tokenize(std::string_view word) const;
