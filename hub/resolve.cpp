@@ -68,15 +68,16 @@ fs::path resolve_model(const std::string& name_or_path, const std::vector<std::s
   if (fs::exists(name_or_path)) return name_or_path;
   if (!is_repo_id(name_or_path))
     throw HubError(fmt::format("{}: model not found: expected a folder or a hub name such as \"bert-base-uncased\", "
-                               "got \"{}\", which is neither an existing path nor a valid repo id. Hint: check the "
-                               "path",
+                               "got \"{}\", which is neither an existing path nor a valid repo id. "
+                               "Hint: check the path",
                                caller, name_or_path));
   const RepoCache cache(hub_cache_dir(), name_or_path);
   const bool offline = hub_offline();
   if (auto snapshot = cached_snapshot(cache, required_files, optional_files, offline)) return *snapshot;
   if (offline)
     throw HubError(fmt::format("{}: model not found offline: expected a folder \"{}\" or the model in the "
-                               "HuggingFace cache at {}, got neither, and HF_HUB_OFFLINE=1 forbids downloads. {}",
+                               "HuggingFace cache at {}, got neither, and HF_HUB_OFFLINE=1 forbids downloads "
+                               "(unset it to download). {}",
                                caller, name_or_path, cache.folder().string(), how_to_get(name_or_path, cache)));
   std::string revision = kRevision;
   try {
