@@ -25,12 +25,18 @@ std::string env(const char* name) {
   return value ? value : "";
 }
 
+// "~/x" -> "$HOME/x", as Python's os.path.expanduser does for these variables.
+fs::path expand_user(const std::string& path) {
+  if (path == "~" || path.rfind("~/", 0) == 0) return env("HOME") + path.substr(1);
+  return path;
+}
+
 }  // namespace
 
 fs::path hub_cache_dir() {
-  if (std::string cache = env("HF_HUB_CACHE"); !cache.empty()) return cache;
-  if (std::string home = env("HF_HOME"); !home.empty()) return fs::path(home) / "hub";
-  if (std::string xdg = env("XDG_CACHE_HOME"); !xdg.empty()) return fs::path(xdg) / "huggingface" / "hub";
+  if (std::string cache = env("HF_HUB_CACHE"); !cache.empty()) return expand_user(cache);
+  if (std::string home = env("HF_HOME"); !home.empty()) return expand_user(home) / "hub";
+  if (std::string xdg = env("XDG_CACHE_HOME"); !xdg.empty()) return expand_user(xdg) / "huggingface" / "hub";
   const std::string home = env("HOME");
   if (home.empty())
     throw HubError(

@@ -17,6 +17,8 @@ TEST_CASE("hub_cache_dir: HF_HUB_CACHE, then HF_HOME/hub, then XDG_CACHE_HOME, t
   CHECK(hub_cache_dir() == fs::path("/a/hub-cache"));
   env.set("HF_HUB_CACHE", std::nullopt);
   CHECK(hub_cache_dir() == fs::path("/b/hf-home/hub"));
+  env.set("HF_HOME", "~/hf");  // expanded as Python's os.path.expanduser does
+  CHECK(hub_cache_dir() == fs::path("/d/home/hf/hub"));
   env.set("HF_HOME", std::nullopt);
   CHECK(hub_cache_dir() == fs::path("/c/xdg/huggingface/hub"));
   env.set("XDG_CACHE_HOME", std::nullopt);
