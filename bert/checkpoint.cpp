@@ -8,6 +8,7 @@
 #include "bert/for_masked_lm.h"
 #include "bert/for_question_answering.h"
 #include "bert/for_sequence_classification.h"
+#include "hub/resolve.h"  // defines: resolve_model
 #include "tensor/error.h"
 
 namespace bertlab::bert {
@@ -95,7 +96,8 @@ void warn_like_transformers(const LoadReport& report, const std::string& path, c
 }  // namespace
 
 template <typename M>
-std::unique_ptr<M> from_pretrained(const fs::path& folder) {
+std::unique_ptr<M> from_pretrained(const std::string& name_or_path) {
+  const fs::path folder = hub::resolve_model(name_or_path, {"config.json", "model.safetensors"}, {}, "from_pretrained");
   const fs::path config_path = folder / "config.json", weights_path = folder / "model.safetensors";
   BERT_CHECK(fs::exists(config_path), "from_pretrained: no config.json in {}. Hint: pass a folder saved by "
                                       "save_pretrained (config.json + model.safetensors)", folder.string());
@@ -111,10 +113,10 @@ std::unique_ptr<M> from_pretrained(const fs::path& folder) {
   return model;
 }
 
-template std::unique_ptr<BertModel> from_pretrained<BertModel>(const fs::path&);
-template std::unique_ptr<BertForMaskedLM> from_pretrained<BertForMaskedLM>(const fs::path&);
-template std::unique_ptr<BertForSequenceClassification> from_pretrained<BertForSequenceClassification>(const fs::path&);
-template std::unique_ptr<BertForQuestionAnswering> from_pretrained<BertForQuestionAnswering>(const fs::path&);
+template std::unique_ptr<BertModel> from_pretrained<BertModel>(const std::string&);
+template std::unique_ptr<BertForMaskedLM> from_pretrained<BertForMaskedLM>(const std::string&);
+template std::unique_ptr<BertForSequenceClassification> from_pretrained<BertForSequenceClassification>(const std::string&);
+template std::unique_ptr<BertForQuestionAnswering> from_pretrained<BertForQuestionAnswering>(const std::string&);
 
 void save_pretrained(const nn::Module& model, BertConfig config, const fs::path& folder) {
   fs::create_directories(folder);

@@ -1,6 +1,6 @@
 // Checkpoints in HuggingFace's folder layout: config.json + model.safetensors.
 //
-//   auto model = BertForMaskedLM::from_pretrained("path/to/bert-base-uncased");
+//   auto model = from_pretrained<BertForMaskedLM>("bert-base-uncased");   // or "path/to/folder"
 //   save_pretrained(*model, model->bert.config, "out/");   // loads back in Python's transformers
 //
 // Loading matches tensors by HF name, the way transformers does:
@@ -33,10 +33,13 @@ struct LoadReport {
 // Copy every matching tensor of `file` into `model`'s parameters (see the rules above).
 LoadReport load_weights(nn::Module& model, const SafetensorsFile& file);
 
-// Construct M from folder/config.json, initialise as HF does, then load folder/model.safetensors,
-// printing HF's warnings for unused and newly initialised weights.
+// Construct M from <folder>/config.json, initialise as HF does, then load <folder>/model.safetensors,
+// printing HF's warnings for unused and newly initialised weights. The folder is `name_or_path`
+// itself when it exists, else a hub name ("bert-base-uncased", "org/name") found in the HuggingFace
+// cache or downloaded into it (hub/resolve.h, docs/models.md). One std::string overload, so that
+// "bert-base-uncased" is not ambiguous; a std::filesystem::path converts to it.
 template <typename M>
-std::unique_ptr<M> from_pretrained(const std::filesystem::path& folder);
+std::unique_ptr<M> from_pretrained(const std::string& name_or_path);
 
 // Write folder/config.json (architectures = the model's class) and folder/model.safetensors,
 // each atomically (temporary file + rename).

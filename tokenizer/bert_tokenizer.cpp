@@ -10,6 +10,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "hub/resolve.h"        // defines: resolve_model
 #include "tokenizer/error.h"    // defines: TokenizerError
 #include "tokenizer/unicode.h"  // defines: decode_utf8
 
@@ -22,17 +23,6 @@ namespace fs = std::filesystem;
 // ---------------------------------------------------------------------------------------------
 
 namespace {
-
-// The one place where a model name becomes a local path. Today: the path itself. Later: a
-// Hub name ("bert-base-uncased") looked up in the HF cache, or downloaded into it.
-fs::path resolve_pretrained(const std::string& name_or_path) {
-  if (fs::exists(name_or_path)) return name_or_path;
-  throw TokenizerError(fmt::format(
-      "BertTokenizer::from_pretrained: model not found: expected a folder holding vocab.txt or "
-      "a vocab file, got \"{}\", which does not exist. Hint: Hub names are not resolved yet; "
-      "pass the path of a downloaded model folder",
-      name_or_path));
-}
 
 // do_lower_case and model_max_length from tokenizer_config.json; other keys are ignored.
 TokenizerConfig read_tokenizer_config(const fs::path& path) {
@@ -73,7 +63,9 @@ std::shared_ptr<const Vocab> with_special_tokens(Vocab vocab) {
 }  // namespace
 
 BertTokenizer BertTokenizer::from_pretrained(const std::string& name_or_path) {
-  const fs::path path = resolve_pretrained(name_or_path);
+  // A folder, a vocab file, or a hub name resolved through the HuggingFace cache (hub/resolve.h).
+  const fs::path path = hub::resolve_model(name_or_path, {"vocab.txt"}, {"tokenizer_config.json"},
+                                           "BertTokenizer::from_pretrained");
   if (!fs::is_directory(path)) return BertTokenizer(Vocab::from_file(path));
   const fs::path config = path / "tokenizer_config.json";
   return BertTokenizer(Vocab::from_file(path / "vocab.txt"),

@@ -1,6 +1,6 @@
 // BertTokenizer: text in, model inputs out, exactly as HuggingFace's (slow) BertTokenizer.
 //
-//   auto tokenizer = BertTokenizer::from_pretrained("path/to/bert-base-uncased");
+//   auto tokenizer = BertTokenizer::from_pretrained("bert-base-uncased");  // or a folder
 //   tokenizer.tokenize("a hackathon")  -> {"a", "hack", "##ath", "##on"}
 //   tokenizer("a hackathon")           -> input_ids [101, 1037, 20578, 8988, 2239, 102]
 //   tokenizer("one", "two")            -> [CLS] one [SEP] two [SEP], token_type_ids 0 0 0 1 1
@@ -34,9 +34,9 @@ struct TokenizerConfig {
 
 class BertTokenizer {
  public:
-  // A local model folder (vocab.txt + optional tokenizer_config.json) or a vocab file. The
-  // place where Hub names ("bert-base-uncased") will be resolved to a folder is
-  // resolve_pretrained() in bert_tokenizer.cpp.
+  // A local model folder (vocab.txt + optional tokenizer_config.json), a vocab file, or a hub
+  // name ("bert-base-uncased") found in the HuggingFace cache or downloaded into it
+  // (hub/resolve.h, docs/models.md).
   static BertTokenizer from_pretrained(const std::string& name_or_path);
   // Throws TokenizerError if [PAD], [UNK], [CLS], [SEP] or [MASK] is missing.
   explicit BertTokenizer(Vocab vocab, TokenizerConfig config = {});

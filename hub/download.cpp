@@ -1,0 +1,257 @@
+#include "hub/download.h"  // defines: FileMetadata, fetch_metadata, download_file, sha256_file
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "hub/error.h"     // defines: HubError, NetworkError
+#include "hub/progress.h"  // defines: ProgressBar
+
+namespace bertlab::hub {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP with libcurl: one request, the headers of every response in its redirect chain
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+using Headers = std::map<std::string, std::string>;  // lowercase name -> value
+
+struct Transfer {
+  std::unique_ptr<CURL, void (*)(CURL*)> curl{curl_easy_init(), curl_easy_cleanup};
+  std::vector<Headers> responses;  // one per response: the redirects, then the final one
+  char error[CURL_ERROR_SIZE] = "";
+};
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto& responses = static_cast<Transfer*>(user)->responses;
+  const std::string line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) {
+    responses.emplace_back();  // a status line starts a new response
+  } else if (const size_t colon = line.find(':'); colon != std::string::npos && !responses.empty()) {
+    std::string name = line.substr(0, colon), value = line.substr(colon + 1);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    const size_t begin = value.find_first_not_of(" \t"), end = value.find_last_not_of(" \t\r\n");
+    responses.back()[name] = begin == std::string::npos ? "" : value.substr(begin, end - begin + 1);
+  }
+  return size * count;
+}
+
+// The settings every request shares. Timeouts as huggingface_hub's defaults: 10 s to connect,
+// and a transfer that receives nothing for HF_HUB_DOWNLOAD_TIMEOUT (10) seconds is given up.
+void configure(Transfer& t, const std::string& url) {
+  static const CURLcode global_init = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (!t.curl || global_init != CURLE_OK) throw HubError("hub: libcurl failed to initialise");
+  CURL* curl = t.curl.get();
+  const char* timeout = std::getenv("HF_HUB_DOWNLOAD_TIMEOUT");
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);  // resolve/ answers LFS files with a CDN redirect
+  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "bertlab (libcurl)");
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, timeout ? std::atol(timeout) : 10L);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, t.error);
+}
+
+long status_of(const Transfer& t) {
+  long status = 0;
+  curl_easy_getinfo(t.curl.get(), CURLINFO_RESPONSE_CODE, &status);
+  return status;
+}
+
+// Failures where no answer came at all; the caller turns them into "how to work offline".
+void throw_if_unreachable(CURLcode code, const Transfer& t, const std::string& url) {
+  if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_COULDNT_CONNECT ||
+      (code == CURLE_OPERATION_TIMEDOUT && t.responses.empty()))
+    throw NetworkError(fmt::format("hub: cannot reach the server for {}: {}", url,
+                                   *t.error ? t.error : curl_easy_strerror(code)));
+}
+
+// The first value of header `name` in the redirect chain ("" when no response has it).
+std::string first_header(const std::vector<Headers>& responses, const std::string& name) {
+  for (const Headers& headers : responses)
+    if (auto it = headers.find(name); it != headers.end()) return it->second;
+  return "";
+}
+
+// W/"abc" or "abc" -> abc: an etag as the cache names blobs.
+std::string normalize_etag(std::string etag) {
+  if (etag.rfind("W/", 0) == 0) etag = etag.substr(2);
+  etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
+  return etag;
+}
+
+std::optional<uint64_t> parse_size(const std::string& text) {
+  if (text.empty() || !std::all_of(text.begin(), text.end(), ::isdigit)) return std::nullopt;
+  return std::stoull(text);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// HEAD: what the file is
+// ---------------------------------------------------------------------------------------------
+
+std::optional<FileMetadata> fetch_metadata(const std::string& url) {
+  Transfer t;
+  configure(t, url);
+  curl_easy_setopt(t.curl.get(), CURLOPT_NOBODY, 1L);
+  const CURLcode code = curl_easy_perform(t.curl.get());
+  throw_if_unreachable(code, t, url);
+  if (code != CURLE_OK)
+    throw HubError(fmt::format("hub: HEAD {} failed: {}. Hint: check HF_ENDPOINT", url,
+                               *t.error ? t.error : curl_easy_strerror(code)));
+  const long status = status_of(t);
+  if (status == 404) return std::nullopt;
+  if (status == 401 || status == 403)
+    throw HubError(fmt::format("hub: HEAD {} answered HTTP {}: the repo does not exist, or is private or gated. "
+                               "Hint: check the name; bertlab sends no token, so for a gated model run "
+                               "`huggingface-cli login` and `huggingface-cli download <repo>` in Python, and "
+                               "bertlab finds it in the shared cache",
+                               url, status));
+  if (status != 200)
+    throw HubError(fmt::format("hub: HEAD {} answered HTTP {}: expected 200. Hint: is HF_ENDPOINT a hub?", url,
+                               status));
+  FileMetadata meta;
+  meta.commit = first_header(t.responses, "x-repo-commit");
+  std::string etag = first_header(t.responses, "x-linked-etag");
+  meta.etag = normalize_etag(etag.empty() ? first_header(t.responses, "etag") : etag);
+  meta.size = parse_size(first_header(t.responses, "x-linked-size"));
+  if (!meta.size && !t.responses.empty()) meta.size = parse_size(first_header({t.responses.back()}, "content-length"));
+  if (meta.commit.empty() || meta.etag.empty())
+    throw HubError(fmt::format("hub: HEAD {}: expected the headers X-Repo-Commit and ETag of a HuggingFace hub, "
+                               "got {}. Hint: is HF_ENDPOINT a hub or a hub mirror?",
+                               url, meta.commit.empty() ? "no X-Repo-Commit" : "no ETag"));
+  return meta;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET: the bytes, resumed and verified
+// ---------------------------------------------------------------------------------------------
+
+std::string sha256_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw HubError(fmt::format("hub: cannot read {}", path.string()));
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  std::vector<char> buffer(1 << 20);
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0)
+    EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(in.gcount()));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &length);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+namespace {
+
+// Where the body goes. The file is opened at the first byte, once the status is known: 206 means
+// the server honoured our Range (append), 200 that it sent the whole file (start over), anything
+// else is an error page that must not land in the blob.
+struct Sink {
+  CURL* curl;
+  fs::path path;
+  std::FILE* file = nullptr;
+  ~Sink() {
+    if (file) std::fclose(file);
+  }
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto& sink = *static_cast<Sink*>(user);
+  if (!sink.file) {
+    long status = 0;
+    curl_easy_getinfo(sink.curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status != 200 && status != 206) return 0;  // stops the transfer (CURLE_WRITE_ERROR)
+    sink.file = std::fopen(sink.path.c_str(), status == 206 ? "ab" : "wb");
+    if (!sink.file) return 0;
+  }
+  return std::fwrite(data, size, count, sink.file);
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t) {
+  static_cast<ProgressBar*>(user)->update(static_cast<uint64_t>(received));
+  return 0;
+}
+
+bool is_sha256(const std::string& etag) {
+  return etag.size() == 64 && std::all_of(etag.begin(), etag.end(), [](unsigned char c) {
+           return std::isdigit(c) || (c >= 'a' && c <= 'f');
+         });
+}
+
+// GET `url` appending to `incomplete` from byte `offset` on.
+void fetch_into(const std::string& url, const fs::path& incomplete, uint64_t offset, ProgressBar& bar) {
+  Transfer t;
+  configure(t, url);
+  Sink sink{t.curl.get(), incomplete};
+  CURL* curl = t.curl.get();
+  const std::string range = fmt::format("{}-", offset);
+  if (offset > 0) curl_easy_setopt(curl, CURLOPT_RANGE, range.c_str());  // "Range: bytes=<offset>-"
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &bar);
+  const CURLcode code = curl_easy_perform(curl);
+  if (sink.file) std::fclose(sink.file), sink.file = nullptr;
+  throw_if_unreachable(code, t, url);
+  const long status = status_of(t);
+  if (status != 200 && status != 206)
+    throw HubError(fmt::format("hub: download failed: GET {} answered HTTP {}: expected 200 or 206", url, status));
+  if (code != CURLE_OK)
+    throw NetworkError(fmt::format("hub: download of {} interrupted: {}. {} bytes are kept in {}; run again to "
+                                   "resume",
+                                   url, *t.error ? t.error : curl_easy_strerror(code),
+                                   fs::exists(incomplete) ? fs::file_size(incomplete) : 0, incomplete.string()));
+}
+
+// The size and hash checks; a file that fails them is deleted (resuming it could never succeed).
+void verify(const std::string& url, const FileMetadata& meta, const fs::path& incomplete) {
+  const uint64_t size = fs::exists(incomplete) ? fs::file_size(incomplete) : 0;
+  if (meta.size && size != *meta.size) {
+    if (size > *meta.size) fs::remove(incomplete);
+    throw HubError(fmt::format("hub: download of {} is incomplete: expected {} bytes, got {}. Hint: run again; "
+                               "the download resumes where it stopped",
+                               url, *meta.size, size));
+  }
+  if (!is_sha256(meta.etag)) return;  // a git etag (sha1 of a git blob): the size is all we check
+  if (const std::string sha = sha256_file(incomplete); sha != meta.etag) {
+    fs::remove(incomplete);
+    throw HubError(fmt::format("hub: download of {} is corrupted: expected sha256 {}, got {}. Hint: run again; "
+                               "if it persists, the server or a proxy is altering the file",
+                               url, meta.etag, sha));
+  }
+}
+
+}  // namespace
+
+void download_file(const std::string& url, const FileMetadata& meta, const fs::path& incomplete,
+                   const fs::path& destination, const std::string& label) {
+  fs::create_directories(incomplete.parent_path());
+  uint64_t offset = fs::exists(incomplete) ? fs::file_size(incomplete) : 0;
+  if (meta.size && offset > *meta.size) fs::remove(incomplete), offset = 0;  // not a prefix of this file
+  ProgressBar bar(label, offset, meta.size);
+  if (!meta.size || offset < *meta.size) fetch_into(url, incomplete, offset, bar);
+  bar.finish();
+  verify(url, meta, incomplete);
+  fs::rename(incomplete, destination);
+}
+
+}  // namespace bertlab::hub

@@ -1,0 +1,41 @@
+// One file from the hub: ask what it is (HEAD), then fetch it (GET) resumably and verify it.
+//
+//   auto meta = fetch_metadata("https://huggingface.co/bert-base-uncased/resolve/main/vocab.txt");
+//   // meta->commit: 40 hex digits; meta->etag: vocab.txt's git hash (a sha256 for LFS files);
+//   // meta->size: 231508
+//   download_file(url, *meta, cache.incomplete_blob(meta->etag), cache.blob(meta->etag), "vocab.txt");
+//
+// The hub answers resolve/ URLs of large (LFS) files with a redirect to its CDN; the headers that
+// matter (X-Repo-Commit, X-Linked-Etag = the sha256, X-Linked-Size) may be on any response of the
+// redirect chain, so every response's headers are read. Uses libcurl.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace bertlab::hub {
+
+// What the hub says about one file of one revision.
+struct FileMetadata {
+  std::string commit;             // X-Repo-Commit: the commit the revision ("main") points at
+  std::string etag;               // X-Linked-Etag (LFS: the sha256), else ETag; without quotes
+  std::optional<uint64_t> size;   // X-Linked-Size, else the final response's Content-Length
+};
+
+// HEAD `url`, following redirects. nullopt when the server answers 404 (no such file); throws
+// NetworkError when the server cannot be reached and HubError for any other failure.
+std::optional<FileMetadata> fetch_metadata(const std::string& url);
+
+// GET `url` into `incomplete`, resuming with an HTTP Range request when `incomplete` already holds
+// a first part; show a progress bar named `label`; check the size (and the sha256 when the etag is
+// one); then rename it to `destination`. A transfer cut short keeps `incomplete` for the next run;
+// a file that fails its check is deleted, and nothing is renamed.
+void download_file(const std::string& url, const FileMetadata& meta, const std::filesystem::path& incomplete,
+                   const std::filesystem::path& destination, const std::string& label);
+
+// The sha256 of a file as 64 lowercase hex digits (what the hub's LFS etags are).
+std::string sha256_file(const std::filesystem::path& path);
+
+}  // namespace bertlab::hub
