@@ -115,17 +115,17 @@ Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& f
             return out.loss;
           });
     case Task::qa:
-      return run<BertForQuestionAnswering>(dir, file, grads, adapter, [&file](BertForQuestionAnswering& m, const Inputs& in,
-                                                                     Outputs& o) {
-        QuestionAnsweringModelOutput out =
-            m.forward(in.input_ids, in.attention_mask, in.token_type_ids, optional_ids(file, "start_positions"),
-                      optional_ids(file, "end_positions"), true, true);
-        add_base_outputs(out.bert, o);
-        o["qa_start_logits"] = out.start_logits;
-        o["qa_end_logits"] = out.end_logits;
-        if (out.loss.defined()) o["qa_loss"] = out.loss;
-        return out.loss;
-      });
+      return run<BertForQuestionAnswering>(
+          dir, file, grads, adapter, [&file](BertForQuestionAnswering& m, const Inputs& in, Outputs& o) {
+            QuestionAnsweringModelOutput out =
+                m.forward(in.input_ids, in.attention_mask, in.token_type_ids, optional_ids(file, "start_positions"),
+                          optional_ids(file, "end_positions"), true, true);
+            add_base_outputs(out.bert, o);
+            o["qa_start_logits"] = out.start_logits;
+            o["qa_end_logits"] = out.end_logits;
+            if (out.loss.defined()) o["qa_loss"] = out.loss;
+            return out.loss;
+          });
   }
   throw Error("forward_outputs: unknown task");
 }

@@ -67,7 +67,8 @@ bool matches_target(const std::string& name, const std::string& target) {
 
 void apply_lora(nn::Module& model, const LoraConfig& config) {
   BERT_CHECK(config.bias == "none", "apply_lora: bias: expected \"none\", got \"{}\" (not implemented)", config.bias);
-  BERT_CHECK(!config.target_modules.empty(), "apply_lora: target_modules is empty: expected e.g. {{\"query\", \"value\"}}");
+  BERT_CHECK(!config.target_modules.empty(),
+             "apply_lora: target_modules is empty: expected e.g. {{\"query\", \"value\"}}");
   for (Tensor& p : model.parameters()) p.requires_grad_(false);
 
   std::set<std::string> found;

@@ -30,8 +30,8 @@ void check_unsupported(const json& j, const std::string& source) {
                source, key, pattern.dump());
   }
   for (const char* key : {"layers_to_transform", "exclude_modules", "layer_replication", "target_parameters"})
-    BERT_CHECK(!j.contains(key) || j[key].is_null(), "{}: field \"{}\": expected null, got {} (not implemented in bertlab)",
-               source, key, j[key].dump());
+    BERT_CHECK(!j.contains(key) || j[key].is_null(),
+               "{}: field \"{}\": expected null, got {} (not implemented in bertlab)", source, key, j[key].dump());
   const auto target = j.find("target_modules");
   BERT_CHECK(target == j.end() || target->is_array(),
              "{}: field \"target_modules\": expected a list of module names, got {}. Hint: a regex string is not "

@@ -67,7 +67,7 @@ TEST_CASE("LoRALinear: y = x·Wᵀ + b + (x·Aᵀ)·Bᵀ·scaling, checked eleme
     }
 }
 
-TEST_CASE("LoRALinear: gradients of input, lora_A and lora_B; none for the frozen base", "[nn][lora][gradcheck]") {
+TEST_CASE("LoRALinear: gradients of input, lora_A and lora_B, and none for the frozen base", "[nn][lora][gradcheck]") {
   nn::Linear base(6, 5);
   nn::LoRALinear lora(base, 3, 6.0f, 0.0f);
   randomize_B(lora, 8);
