@@ -45,6 +45,23 @@ void check_all_found(const std::vector<std::string>& targets, const std::set<std
              what, fmt::join(missing, ", "));
 }
 
+// The modules trained fully: config.modules_to_save, plus the head PEFT's task models add on their
+// own (to the model, not to adapter_config.json): PeftModelForSequenceClassification and
+// ...ForTokenClassification add "classifier" and "score", ...ForQuestionAnswering "qa_outputs".
+// A task head the model lacks is skipped, as in PEFT.
+std::vector<std::string> modules_to_save(const nn::Module& model, const LoraConfig& config) {
+  std::vector<std::string> out = config.modules_to_save, heads;
+  if (config.task_type == "SEQ_CLS" || config.task_type == "TOKEN_CLS") heads = {"classifier", "score"};
+  if (config.task_type == "QUESTION_ANS") heads = {"qa_outputs"};
+  const auto modules = model.named_modules();
+  for (const std::string& head : heads) {
+    const bool present = std::any_of(modules.begin(), modules.end(),
+                                     [&](const auto& m) { return matches_target(m.first, head); });
+    if (present && std::find(out.begin(), out.end(), head) == out.end()) out.push_back(head);
+  }
+  return out;
+}
+
 // "1234567" -> "1,234,567", as Python's f"{n:,d}".
 std::string with_commas(int64_t n) {
   std::string digits = std::to_string(n), out;
@@ -90,10 +107,11 @@ void apply_lora(nn::Module& model, const LoraConfig& config) {
   });
   check_all_found(config.target_modules, found, "Target modules");
 
+  const std::vector<std::string> to_save = modules_to_save(model, config);
   std::set<std::string> saved;
   walk(model, "", [&](nn::Module&, const std::string&, const std::string& full, nn::Module& child) {
-    if (!matches_any(full, config.modules_to_save)) return true;
-    for (const std::string& t : config.modules_to_save)
+    if (!matches_any(full, to_save)) return true;
+    for (const std::string& t : to_save)
       if (matches_target(full, t)) saved.insert(t);
     for (Tensor& p : child.parameters()) p.requires_grad_(true);
     return false;
@@ -118,9 +136,10 @@ std::vector<std::pair<std::string, const nn::LoRALinear*>> lora_modules(const nn
 // ---- Adapter state dict, merge ------------------------------------------------------------
 
 std::map<std::string, Tensor> adapter_state_dict(const nn::Module& model, const LoraConfig& config) {
-  std::vector<std::string> to_save;  // module names matched by config.modules_to_save
+  const std::vector<std::string> targets = modules_to_save(model, config);
+  std::vector<std::string> to_save;  // names of the modules those match
   for (const auto& [name, m] : model.named_modules())
-    if (!name.empty() && matches_any(name, config.modules_to_save)) to_save.push_back(name);
+    if (!name.empty() && matches_any(name, targets)) to_save.push_back(name);
   const std::string adapter = std::string(".") + nn::kAdapterName + ".";
   std::map<std::string, Tensor> out;
   for (const auto& [name, p] : model.named_parameters()) {

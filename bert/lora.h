@@ -28,7 +28,9 @@ namespace bertlab::bert {
 bool matches_target(const std::string& module_name, const std::string& target);
 
 // Wraps every nn::Linear whose name matches a target in a LoRALinear (lora_A kaiming-uniform,
-// lora_B zero), freezes every other parameter, and keeps config.modules_to_save trainable.
+// lora_B zero), freezes every other parameter, and keeps config.modules_to_save trainable, plus
+// the new head when task_type says so, as PEFT's task models do ("SEQ_CLS", "TOKEN_CLS":
+// classifier; "QUESTION_ANS": qa_outputs).
 // A target or module to save that matches nothing is an error, as is a target naming a non-Linear.
 void apply_lora(nn::Module& model, const LoraConfig& config);
 
@@ -40,7 +42,7 @@ std::vector<std::pair<std::string, const nn::LoRALinear*>> lora_modules(const nn
 
 // What save_adapter writes, key -> parameter (shared, not copied): the LoRA tensors as
 // "base_model.model.<module>.lora_A.weight" / ".lora_B.weight" and every parameter of
-// config.modules_to_save as "base_model.model.<module>.<param>" (e.g. "...classifier.weight").
+// module to save (see apply_lora) as "base_model.model.<module>.<param>" (e.g. "...classifier.weight").
 std::map<std::string, Tensor> adapter_state_dict(const nn::Module& model, const LoraConfig& config);
 
 // Folds each adapter into its base weight, W ← W + scaling·B·A, and puts the plain Linear back,

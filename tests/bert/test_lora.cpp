@@ -153,6 +153,14 @@ TEST_CASE("apply_lora: modules_to_save stay trainable and are saved under PEFT's
   CHECK(keys.count("base_model.model.classifier.bias") == 1);
   CHECK(keys.count("base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight") == 1);
   CHECK(keys.size() == 6);
+
+  // PEFT's task type SEQ_CLS trains and saves the classifier without being told
+  BertForSequenceClassification by_task(cfg);
+  LoraConfig seq_cls = lora_config({"query"});
+  seq_cls.task_type = "SEQ_CLS";
+  apply_lora(by_task, seq_cls);
+  CHECK(by_task.classifier.weight.requires_grad());
+  CHECK(adapter_state_dict(by_task, seq_cls).size() == 6);
 }
 
 TEST_CASE("apply_lora: errors name the problem as PEFT does", "[bert][lora]") {
