@@ -1,47 +1,16 @@
 #include "bert/config.h"  // defines: BertConfig
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "bert/json_file.h"  // defines: read_text_file, parse_json_object, read_field
 #include "tensor/error.h"
 
 namespace bertlab::bert {
 
 using nlohmann::json;
 
-namespace {
-
-// Reads j[key] into out when present; a value of the wrong type is an error naming the field.
-template <typename T>
-void read_field(const json& j, const char* key, T& out, const std::string& source, bool required = false) {
-  const auto it = j.find(key);
-  if (it == j.end() || (it->is_null() && !required)) {
-    BERT_CHECK(!required, "{}: missing required field \"{}\". Hint: is this a BERT config.json?", source, key);
-    return;
-  }
-  try {
-    if constexpr (std::is_same_v<T, int64_t>) {
-      BERT_CHECK(it->is_number_integer(), "{}: field \"{}\": expected an integer, got {}", source, key, it->dump());
-    } else if constexpr (std::is_same_v<T, double>) {
-      BERT_CHECK(it->is_number(), "{}: field \"{}\": expected a number, got {}", source, key, it->dump());
-    }
-    out = it->get<T>();
-  } catch (const json::exception&) {
-    throw Error(fmt::format("{}: field \"{}\" has the wrong type: got {}", source, key, it->dump()));
-  }
-}
-
-}  // namespace
-
 BertConfig BertConfig::from_json_string(const std::string& text, const std::string& source) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(fmt::format("{}: not valid JSON: {}", source, e.what()));
-  }
-  BERT_CHECK(j.is_object(), "{}: expected a JSON object, got {}", source, j.type_name());
+  const json j = parse_json_object(text, source);
   BertConfig c;
   read_field(j, "architectures", c.architectures, source);
   read_field(j, "model_type", c.model_type, source);
@@ -93,11 +62,7 @@ BertConfig BertConfig::from_json_string(const std::string& text, const std::stri
 }
 
 BertConfig BertConfig::from_json_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  BERT_CHECK(in.good(), "BertConfig: cannot open {}", path.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return from_json_string(text.str(), path.string());
+  return from_json_string(read_text_file(path, "BertConfig"), path.string());
 }
 
 void BertConfig::validate() const {

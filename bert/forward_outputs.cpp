@@ -1,12 +1,15 @@
 #include "bert/forward_outputs.h"  // defines: parse_task, task_from_config, forward_outputs
 
 #include <algorithm>
+#include <optional>
 
 #include "bert/checkpoint.h"
 #include "bert/for_masked_lm.h"
 #include "bert/for_question_answering.h"
 #include "bert/for_sequence_classification.h"
+#include "bert/lora.h"
 #include "tensor/error.h"
+#include "tensor/ops.h"
 
 namespace bertlab::bert {
 
@@ -54,33 +57,46 @@ void add_base_outputs(const BertModelOutput& out, Outputs& outputs) {
   if (out.pooler_output.defined()) outputs["pooler_output"] = out.pooler_output;
 }
 
-// Loads the model of `task`, runs it, and returns its outputs and its loss (undefined if no labels).
+// The trainable parameters' gradients: by model name, or by adapter key when an adapter is loaded.
+void add_grads(const nn::Module& model, const LoraConfig* adapter, Outputs& outputs) {
+  const auto all = model.named_parameters();
+  const Outputs named = adapter ? adapter_state_dict(model, *adapter) : Outputs(all.begin(), all.end());
+  for (const auto& [name, p] : named)
+    if (p.requires_grad() && p.grad().defined()) outputs["grad." + name] = p.grad();
+}
+
+// Loads the model of `task` (and the adapter, if any), runs it, and returns its outputs; run_model
+// returns the loss (undefined if no labels).
 template <typename M, typename Run>
-Outputs run(const fs::path& dir, const SafetensorsFile& file, bool grads, Run run_model) {
+Outputs run(const fs::path& dir, const SafetensorsFile& file, bool grads, const fs::path& adapter_dir, Run run_model) {
   auto model = from_pretrained<M>(dir);
+  std::optional<LoraConfig> adapter;
+  if (!adapter_dir.empty()) adapter = load_adapter(*model, adapter_dir);
   Outputs outputs;
   Tensor loss = run_model(*model, read_inputs(file), outputs);
   if (grads) {
     BERT_CHECK(loss.defined(), "forward --grads: no loss to differentiate: expected labels in {} for this task",
                file.file_name());
     loss.backward();
-    for (auto& [name, p] : model->named_parameters())
-      if (p.requires_grad() && p.grad().defined()) outputs["grad." + name] = p.grad();
+    add_grads(*model, adapter ? &*adapter : nullptr, outputs);
   }
+  for (const auto& [name, lora] : lora_modules(*model))  // W + scaling·B·A, as PEFT's merge()
+    outputs["merged." + name + ".weight"] = add(lora->base_layer.weight, lora->delta_weight());
   return outputs;
 }
 
 }  // namespace
 
-Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& file, bool grads) {
+Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& file, bool grads,
+                        const fs::path& adapter) {
   switch (task) {
     case Task::base:
-      return run<BertModel>(dir, file, grads, [](BertModel& m, const Inputs& in, Outputs& o) {
+      return run<BertModel>(dir, file, grads, adapter, [](BertModel& m, const Inputs& in, Outputs& o) {
         add_base_outputs(m.forward(in.input_ids, in.attention_mask, in.token_type_ids, true, true), o);
         return Tensor();
       });
     case Task::mlm:
-      return run<BertForMaskedLM>(dir, file, grads, [&file](BertForMaskedLM& m, const Inputs& in, Outputs& o) {
+      return run<BertForMaskedLM>(dir, file, grads, adapter, [&file](BertForMaskedLM& m, const Inputs& in, Outputs& o) {
         MaskedLMOutput out = m.forward(in.input_ids, in.attention_mask, in.token_type_ids,
                                        optional_ids(file, "mlm_labels"), true, true);
         add_base_outputs(out.bert, o);
@@ -90,7 +106,7 @@ Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& f
       });
     case Task::seq_cls:
       return run<BertForSequenceClassification>(
-          dir, file, grads, [&file](BertForSequenceClassification& m, const Inputs& in, Outputs& o) {
+          dir, file, grads, adapter, [&file](BertForSequenceClassification& m, const Inputs& in, Outputs& o) {
             SequenceClassifierOutput out = m.forward(in.input_ids, in.attention_mask, in.token_type_ids,
                                                      optional_ids(file, "labels"), true, true);
             add_base_outputs(out.bert, o);
@@ -99,17 +115,17 @@ Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& f
             return out.loss;
           });
     case Task::qa:
-      return run<BertForQuestionAnswering>(dir, file, grads, [&file](BertForQuestionAnswering& m, const Inputs& in,
-                                                                     Outputs& o) {
-        QuestionAnsweringModelOutput out =
-            m.forward(in.input_ids, in.attention_mask, in.token_type_ids, optional_ids(file, "start_positions"),
-                      optional_ids(file, "end_positions"), true, true);
-        add_base_outputs(out.bert, o);
-        o["qa_start_logits"] = out.start_logits;
-        o["qa_end_logits"] = out.end_logits;
-        if (out.loss.defined()) o["qa_loss"] = out.loss;
-        return out.loss;
-      });
+      return run<BertForQuestionAnswering>(
+          dir, file, grads, adapter, [&file](BertForQuestionAnswering& m, const Inputs& in, Outputs& o) {
+            QuestionAnsweringModelOutput out =
+                m.forward(in.input_ids, in.attention_mask, in.token_type_ids, optional_ids(file, "start_positions"),
+                          optional_ids(file, "end_positions"), true, true);
+            add_base_outputs(out.bert, o);
+            o["qa_start_logits"] = out.start_logits;
+            o["qa_end_logits"] = out.end_logits;
+            if (out.loss.defined()) o["qa_loss"] = out.loss;
+            return out.loss;
+          });
   }
   throw Error("forward_outputs: unknown task");
 }

@@ -7,6 +7,9 @@
 //   given, and with grads = true, grad.<HF parameter name> for every trainable parameter.
 // Inputs are read by name: input_ids, attention_mask, token_type_ids (I64 [B, S]) and the labels
 // mlm_labels | labels | start_positions + end_positions; any other tensor is ignored.
+// With a PEFT LoRA adapter folder (bert/lora.h) the model runs with the adapter, the gradients are
+// those of the adapter only, grad.<adapter file key> (grad.base_model.model.<m>.lora_A.weight), and
+// merged.<m>.weight = W + scaling·B·A is written for every adapted Linear <m>.
 #pragma once
 
 #include <filesystem>
@@ -24,7 +27,9 @@ Task parse_task(const std::string& name);
 // The task of a checkpoint's config.json "architectures" (BertForMaskedLM -> mlm, ...; else base).
 Task task_from_config(const std::filesystem::path& model_dir);
 
+// adapter_dir empty: no adapter.
 std::map<std::string, Tensor> forward_outputs(const std::filesystem::path& model_dir, Task task,
-                                              const SafetensorsFile& inputs, bool grads);
+                                              const SafetensorsFile& inputs, bool grads,
+                                              const std::filesystem::path& adapter_dir = {});
 
 }  // namespace bertlab::bert

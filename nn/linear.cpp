@@ -2,9 +2,10 @@
 
 #include <cmath>
 
-#include "nn/init.h"
 #include <fmt/format.h>
 
+#include "nn/init.h"
+#include "nn/lora.h"  // defines: LoRALinear (complete here, so unique_ptr can delete it)
 #include "tensor/ops.h"
 
 namespace bertlab::nn {
@@ -22,7 +23,9 @@ Linear::Linear(int64_t in, int64_t out, bool with_bias)
   }
 }
 
-Tensor Linear::forward(const Tensor& x) const { return linear(x, weight, bias); }
+Linear::~Linear() = default;
+
+Tensor Linear::forward(const Tensor& x) const { return lora ? lora->forward(x) : linear(x, weight, bias); }
 
 std::string Linear::extra_repr() const {
   return fmt::format("in_features={}, out_features={}, bias={}", in_features, out_features,

@@ -4,13 +4,18 @@
 // N(0, 0.02) and zero bias (bert/init), and loading a checkpoint overwrites both anyway.
 #pragma once
 
+#include <memory>
+
 #include "nn/module.h"  // defines: Module
 
 namespace bertlab::nn {
 
+class LoRALinear;  // nn/lora.h
+
 class Linear : public Module {
  public:
   Linear(int64_t in_features, int64_t out_features, bool bias = true);
+  ~Linear() override;
   virtual Tensor forward(const Tensor& x) const;  // [..., in] -> [..., out]
 
   std::string type_name() const override { return "Linear"; }
@@ -19,6 +24,11 @@ class Linear : public Module {
   int64_t in_features, out_features;
   Tensor weight;  // [out, in]
   Tensor bias;    // [out], undefined when bias = false
+
+  // LoRA's slot. A Linear is a plain member of its parent (MultiHeadAttention::query), so it
+  // cannot be swapped for another class; instead bert::apply_lora puts a LoRALinear wrapping this
+  // layer here and forward() hands over to it. Null for a plain Linear.
+  std::unique_ptr<LoRALinear> lora;
 };
 
 }  // namespace bertlab::nn

@@ -90,6 +90,15 @@ void Module::set_parameter(const std::string& dotted_name, const Tensor& value) 
   throw Error(fmt::format("set_parameter: no parameter named \"{}\" in {}", dotted_name, type_name()));
 }
 
+void Module::replace_child(const std::string& name, Module& child) {
+  for (auto& [registered, old] : children_)
+    if (registered == name) {
+      old = &child;
+      return;
+    }
+  throw Error(fmt::format("replace_child: no child module named \"{}\" in {}", name, type_name()));
+}
+
 // ---- Printing, as PyTorch's Module.__repr__ -----------------------------------------------
 
 namespace {

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "tensor/error.h"   // defines: Error
 #include "tensor/tensor.h"  // defines: Tensor
 
 namespace bertlab::nn {
@@ -49,6 +50,10 @@ class Module {
 
   // Replace a registered parameter's tensor (e.g. to tie two weights to one tensor).
   void set_parameter(const std::string& dotted_name, const Tensor& value);
+  // Point the registered child `name` at another module, which the caller keeps alive. Only the
+  // name tree changes (names, printing, train()); forward() still calls the member, so a member
+  // that must behave differently hands over itself (see Linear::lora in nn/linear.h).
+  void replace_child(const std::string& name, Module& child);
 
  protected:
   // Parameters and children are members of the subclass, registered by address.
@@ -80,6 +85,28 @@ class ModuleList : public Module {
 
  private:
   std::vector<std::unique_ptr<M>> items_;
+};
+
+// Modules by name, printed as PyTorch's ModuleDict: (default): ... (PEFT keeps one per adapter).
+template <typename M>
+class ModuleDict : public Module {
+ public:
+  template <typename... Args>
+  M& insert(const std::string& key, Args&&... args) {
+    items_.emplace_back(key, std::make_unique<M>(std::forward<Args>(args)...));
+    register_module(key, *items_.back().second);
+    return *items_.back().second;
+  }
+  std::string type_name() const override { return "ModuleDict"; }
+  M& operator[](const std::string& key) { return const_cast<M&>(std::as_const(*this)[key]); }
+  const M& operator[](const std::string& key) const {
+    for (const auto& [name, item] : items_)
+      if (name == key) return *item;
+    throw Error(fmt::format("ModuleDict: no key \"{}\"", key));
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::unique_ptr<M>>> items_;
 };
 
 // Prints the module tree the way PyTorch's print(model) does.

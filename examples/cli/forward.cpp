@@ -1,7 +1,7 @@
 // bertlab forward: run a model on inputs from a safetensors file and write every output.
 //
 //   bertlab forward --model DIR [--task mlm|seq-cls|qa|base] --inputs IN.safetensors
-//                   --out OUT.safetensors [--grads]
+//                   --out OUT.safetensors [--grads] [--adapter PEFT_ADAPTER_DIR]
 // A machine-readable interface for checking bertlab against other implementations: the output
 // names are those of the fixtures (see bert/forward_outputs.h).
 #include "bert/forward_outputs.h"
@@ -12,7 +12,7 @@ namespace bertlab::cli {
 void add_forward_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("forward", "Run a model on IN.safetensors and write all outputs to OUT.safetensors");
   struct Options {
-    std::string model, task, inputs, out;
+    std::string model, task, inputs, out, adapter;
     bool grads = false;
   };
   auto opt = std::make_shared<Options>();
@@ -21,11 +21,13 @@ void add_forward_command(CLI::App& app) {
   cmd->add_option("--inputs", opt->inputs, "safetensors with input_ids, attention_mask, token_type_ids, labels")
       ->required();
   cmd->add_option("--out", opt->out, "where to write the outputs (safetensors, F32)")->required();
+  cmd->add_option("--adapter", opt->adapter,
+                  "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) to apply");
   cmd->add_flag("--grads", opt->grads, "also write grad.<parameter> of the loss for every trainable parameter");
   cmd->callback([opt] {
     const bert::Task task = opt->task.empty() ? bert::task_from_config(opt->model) : bert::parse_task(opt->task);
     const auto outputs =
-        bert::forward_outputs(opt->model, task, SafetensorsFile::open(opt->inputs), opt->grads);
+        bert::forward_outputs(opt->model, task, SafetensorsFile::open(opt->inputs), opt->grads, opt->adapter);
     SafetensorsWriter writer;
     for (const auto& [name, tensor] : outputs) writer.add(name, tensor);
     writer.save(opt->out);

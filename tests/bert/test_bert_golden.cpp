@@ -10,46 +10,11 @@
 #include "bert/forward_outputs.h"
 #include "tests/support/all_close.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/golden.h"
 
 using namespace bertlab;
 using namespace bertlab::bert;
 using namespace bertlab::testing;
-
-namespace {
-
-bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
-bool ends_with_loss(const std::string& name) { return name.size() >= 5 && name.substr(name.size() - 5) == "_loss"; }
-
-double max_abs(const Tensor& t) {
-  double m = 0.0;
-  for (int64_t i = 0; i < t.numel(); ++i) m = std::max(m, std::fabs(static_cast<double>(t.data()[i])));
-  return m;
-}
-
-// Compares every output against the golden tensor of the same name, by the README's rules:
-//   forward tensors  |mine - gold| <= 1e-5 + 1e-5·|gold|       (elementwise)
-//   losses           |mine - gold| <= 1e-5 + 1e-6·|gold|
-//   grad.* tensors   max|mine - gold| <= 1e-4·max|gold| + 1e-6  (per tensor)
-// and returns how many were compared.
-int compare_with_golden(const std::map<std::string, Tensor>& outputs, const SafetensorsFile& golden) {
-  int compared = 0;
-  for (const auto& [name, mine] : outputs) {
-    INFO("tensor " << name);
-    REQUIRE(golden.contains(name));
-    const Tensor gold = golden.tensor(name);
-    if (ends_with_loss(name)) {
-      CHECK(std::fabs(mine.item() - gold.item()) <= 1e-5 + 1e-6 * std::fabs(gold.item()));
-    } else if (starts_with(name, "grad.")) {
-      CHECK_THAT(mine, AllClose(gold, 1e-4 * max_abs(gold) + 1e-6, 0.0));
-    } else {
-      CHECK_THAT(mine, AllClose(gold, 1e-5, 1e-5));
-    }
-    ++compared;
-  }
-  return compared;
-}
-
-}  // namespace
 
 TEST_CASE("BertModel: hidden states, attentions and pooler match HF on tiny-bert", "[bert][golden]") {
   auto dir = fixture("models/tiny-bert");

@@ -9,23 +9,12 @@
 #include "bert/for_sequence_classification.h"
 #include "tensor/ops.h"
 #include "tests/support/all_close.h"
+#include "tests/support/tiny_config.h"
 
 using namespace bertlab;
 using namespace bertlab::bert;
 using bertlab::testing::AllClose;
-
-namespace {
-BertConfig tiny_config() {
-  BertConfig c;
-  c.vocab_size = 50;
-  c.hidden_size = 8;
-  c.num_hidden_layers = 2;
-  c.num_attention_heads = 2;
-  c.intermediate_size = 16;
-  c.max_position_embeddings = 16;
-  return c;
-}
-}  // namespace
+using bertlab::testing::tiny_config;
 
 TEST_CASE("BertModel: bert-base-uncased has 109482240 parameters and prints its embeddings as the lab did",
           "[bert][lab02][slow]") {
