@@ -7,6 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "bert/sentence_embedding.h"    // defines: cos_sim
@@ -97,4 +100,26 @@ TEST_CASE("all-MiniLM-L6-v2: sentence embeddings and similarities match sentence
   CHECK_THAT(similarity, AllClose(golden().tensor("similarity"), 1e-5, 0.0));
   // sentence-transformers' quickstart prints 0.6660 for the two sentences about the weather.
   CHECK(similarity.data()[1] == Approx(0.6660).margin(5e-5));
+}
+
+TEST_CASE("bertlab similarity: prints the golden similarity matrix as PyTorch does", "[minilm][golden][cli]") {
+  if (!minilm()) return;
+  const fs::path cli = fs::path(BERTLAB_BINARY_DIR) / "examples" / "bertlab";
+  REQUIRE(fs::exists(cli));
+  const std::vector<std::string> sentences = golden_sentences();
+  const fs::path out = fs::temp_directory_path() / "bertlab_similarity_cli.txt";
+  std::string command = fmt::format("\"{}\" similarity", cli.string());
+  for (size_t i = 0; i < 3; ++i) command += fmt::format(" \"{}\"", sentences[i]);  // no quotes inside
+  REQUIRE(std::system((command + fmt::format(" > \"{}\" 2>/dev/null", out.string())).c_str()) == 0);
+  std::stringstream printed;
+  printed << std::ifstream(out).rdbuf();
+  // The golden [5, 5] matrix's top-left [3, 3], to 4 decimals, as print(tensor) shows it.
+  const Tensor want = golden().tensor("similarity");
+  std::string expected = "tensor([";
+  for (int64_t i = 0; i < 3; ++i) {
+    expected += i == 0 ? "[" : ",\n        [";
+    for (int64_t j = 0; j < 3; ++j) expected += fmt::format("{}{:.4f}", j ? ", " : "", want.data()[i * 5 + j]);
+    expected += "]";
+  }
+  CHECK(printed.str() == expected + "])\n");
 }
