@@ -26,17 +26,21 @@ inline bool running_in_ci() {
   return ci != nullptr && std::string(ci) == "true";
 }
 
+// A test's optional resource is missing: FAIL under CI, else print the skip line CTest looks for.
+// Usage:  if (!exists) return skip_or_fail("no model.safetensors in ...");
+inline std::nullopt_t skip_or_fail(const std::string& reason) {
+  if (running_in_ci()) FAIL(reason);
+  std::cout << "BERTLAB-SKIP: " << reason << std::endl;
+  WARN("skipped: " << reason);
+  return std::nullopt;
+}
+
 // The path of a fixture (file or folder, relative to the fixtures root), or nullopt after
 // reporting the skip. Usage:  auto dir = fixture("models/tiny-bert"); if (!dir) return;
 inline std::optional<std::filesystem::path> fixture(const std::string& relative) {
   const std::filesystem::path path = fixtures_root() / relative;
   if (std::filesystem::exists(path)) return path;
-  const std::string reason = "fixture not found: " + path.string() +
-                             " (set BERTLAB_FIXTURES to the fixtures folder)";
-  if (running_in_ci()) FAIL(reason);
-  std::cout << "BERTLAB-SKIP: " << reason << std::endl;
-  WARN("skipped: " << reason);
-  return std::nullopt;
+  return skip_or_fail("fixture not found: " + path.string() + " (set BERTLAB_FIXTURES to the fixtures folder)");
 }
 
 }  // namespace bertlab::testing

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# all-MiniLM-L6-v2 embedding throughput, ours against PyTorch, measured one after the other
+# (batch 32 x 128 tokens, 2 threads each), then the ratio ours / torch (> 1 = we are faster).
+#
+#   bench/compare_minilm.sh [BUILD_DIR]      (default build; configured with -DBERTLAB_BENCH=ON)
+# Needs the fetched model (scripts/fetch-minilm) and /usr/bin/python3 with torch + transformers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+model=$(scripts/fetch-minilm)
+ours=$("$build/bench/bertlab_bench" --benchmark_filter=minilm --benchmark_format=json 2>/dev/null)
+torch=$(/usr/bin/python3 bench/minilm_torch.py "$model" 2>/dev/null)
+python3 - "$ours" "$torch" <<'PY'
+import json, sys
+bench = json.loads(sys.argv[1])["benchmarks"][0]
+if bench.get("error_occurred"):
+    sys.exit("bertlab: " + bench.get("error_message", "benchmark failed"))
+ours, torch = bench["items_per_second"], json.loads(sys.argv[2])
+print(f"bertlab: {ours:8.1f} sentences/s  ({bench['real_time']:.0f} ms per batch of 32 x 128 tokens)")
+print(f"torch:   {torch['sentences_per_second']:8.1f} sentences/s  ({1000 * torch['seconds_per_batch']:.0f} ms per batch,"
+      f" torch {torch['torch_version']}, transformers {torch['transformers_version']})")
+print(f"ours / torch = {ours / torch['sentences_per_second']:.2f}")
+PY
