@@ -4,11 +4,13 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "bert/for_masked_lm.h"
 #include "bert/for_question_answering.h"
 #include "bert/for_sequence_classification.h"
 #include "hub/resolve.h"  // defines: resolve_model
+#include "nn/init.h"
 #include "tensor/error.h"
 
 namespace bertlab::bert {
@@ -104,10 +106,16 @@ std::unique_ptr<M> from_pretrained(const std::string& name_or_path) {
   BERT_CHECK(fs::exists(weights_path), "from_pretrained: no model.safetensors in {}. Hint: convert a "
                                        "pytorch_model.bin with safetensors' convert script", folder.string());
   const BertConfig config = BertConfig::from_json_file(config_path);
-  auto model = std::make_unique<M>(config);
-  Generator gen(0);
-  init_bert_weights(*model, config.initializer_range, gen);  // what stays missing keeps HF's init
+  std::unique_ptr<M> model;
+  {
+    nn::init::NoInitGuard skip_random_init;  // the checkpoint is about to overwrite the weights
+    model = std::make_unique<M>(config);
+  }
   const LoadReport report = load_weights(*model, SafetensorsFile::open(weights_path));
+  // What the checkpoint lacks (e.g. a new classifier head) gets HF's initialisation.
+  const std::set<std::string> missing(report.missing_keys.begin(), report.missing_keys.end());
+  Generator gen(0);
+  init_bert_weights(*model, config.initializer_range, gen, [&](const std::string& name) { return missing.count(name) > 0; });
   warn_like_transformers(report, folder.string(), model->type_name());
   model->eval();  // as in transformers: a loaded model starts in eval mode
   return model;

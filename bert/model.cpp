@@ -51,19 +51,23 @@ BertModelOutput BertModel::forward(const IntTensor& input_ids, const IntTensor& 
   return out;
 }
 
-void init_bert_weights(nn::Module& model, double initializer_range, Generator& gen) {
+void init_bert_weights(nn::Module& model, double initializer_range, Generator& gen,
+                       const std::function<bool(const std::string& param_name)>& selected) {
   const float std = static_cast<float>(initializer_range);
   for (auto& [name, module] : model.named_modules()) {
+    auto chosen = [&, prefix = name.empty() ? name : name + "."](const char* param) {
+      return !selected || selected(prefix + param);
+    };
     if (auto* linear = dynamic_cast<const nn::Linear*>(module)) {
-      nn::init::normal_(linear->weight, 0.0f, std, gen);
-      if (linear->bias.defined()) nn::init::zeros_(linear->bias);
-    } else if (auto* emb = dynamic_cast<const nn::Embedding*>(module)) {
+      if (chosen("weight")) nn::init::normal_(linear->weight, 0.0f, std, gen);
+      if (linear->bias.defined() && chosen("bias")) nn::init::zeros_(linear->bias);
+    } else if (auto* emb = dynamic_cast<const nn::Embedding*>(module); emb && chosen("weight")) {
       nn::init::normal_(emb->weight, 0.0f, std, gen);
       if (emb->padding_idx >= 0) std::fill_n(emb->weight.data() + emb->padding_idx * emb->embedding_dim,
                                              emb->embedding_dim, 0.0f);
     } else if (auto* ln = dynamic_cast<const nn::LayerNorm*>(module)) {
-      nn::init::ones_(ln->weight);
-      nn::init::zeros_(ln->bias);
+      if (chosen("weight")) nn::init::ones_(ln->weight);
+      if (chosen("bias")) nn::init::zeros_(ln->bias);
     }
   }
 }

@@ -11,6 +11,8 @@
 //     (class BertModel)
 #pragma once
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "bert/embeddings.h"
@@ -47,6 +49,8 @@ class BertModel : public nn::Module {
 
 // HF's _init_weights on every submodule: Linear and Embedding weights ~ N(0, initializer_range),
 // biases 0, the padding row 0, LayerNorm weight 1 and bias 0.
-void init_bert_weights(nn::Module& model, double initializer_range, Generator& gen);
+// `selected` (optional) picks parameters by dotted name, e.g. those a checkpoint lacks.
+void init_bert_weights(nn::Module& model, double initializer_range, Generator& gen,
+                       const std::function<bool(const std::string& param_name)>& selected = nullptr);
 
 }  // namespace bertlab::bert

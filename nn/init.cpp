@@ -1,15 +1,24 @@
-#include "nn/init.h"  // defines: normal_, uniform_, constant_, zeros_, ones_, kaiming_uniform_
+#include "nn/init.h"  // defines: normal_, uniform_, constant_, zeros_, ones_, kaiming_uniform_, NoInitGuard
 
 #include <algorithm>
 #include <cmath>
 
 namespace bertlab::nn::init {
 
+namespace {
+thread_local bool g_init_enabled = true;
+}
+
+NoInitGuard::NoInitGuard() : previous_(g_init_enabled) { g_init_enabled = false; }
+NoInitGuard::~NoInitGuard() { g_init_enabled = previous_; }
+
 void normal_(const Tensor& t, float mean, float std, Generator& gen) {
+  if (!g_init_enabled) return;
   for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = gen.normal(mean, std);
 }
 
 void uniform_(const Tensor& t, float low, float high, Generator& gen) {
+  if (!g_init_enabled) return;
   for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = low + (high - low) * gen.uniform();
 }
 

@@ -17,4 +17,18 @@ void ones_(const Tensor& t);
 // fan_in = t.size(1) for a [out, in] weight.
 void kaiming_uniform_(const Tensor& t, float a, Generator& gen);
 
+// While a NoInitGuard lives, the random initialisers above leave tensors untouched (HF's
+// no_init_weights). from_pretrained builds its model under one — the checkpoint overwrites the
+// weights anyway — and then initialises only what the checkpoint lacks.
+class NoInitGuard {
+ public:
+  NoInitGuard();
+  ~NoInitGuard();
+  NoInitGuard(const NoInitGuard&) = delete;
+  NoInitGuard& operator=(const NoInitGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
 }  // namespace bertlab::nn::init
