@@ -6,8 +6,11 @@
 
 namespace bertlab::cli {
 
+void add_attention_command(CLI::App& app);  // attention.cpp: attention maps as HTML/SVG
 void add_demo_command(CLI::App& app);      // demo.cpp: train a small BERT a few steps
 void add_forward_command(CLI::App& app);   // forward.cpp: all outputs of a model, machine-readable
+void add_graph_command(CLI::App& app);     // graph.cpp: the autograd graph of the MLM loss (DOT/SVG)
+void add_plot_command(CLI::App& app);      // plot.cpp: training curves from history.jsonl (SVG)
 void add_tokenize_command(CLI::App& app);  // tokenize.cpp: text or JSON cases -> BERT token ids
 
 }  // namespace bertlab::cli

@@ -7,8 +7,11 @@
 int main(int argc, char** argv) {
   CLI::App app{"bertlab: learn BERT by reading and running it"};
   app.require_subcommand(1);
+  bertlab::cli::add_attention_command(app);
   bertlab::cli::add_demo_command(app);
   bertlab::cli::add_forward_command(app);
+  bertlab::cli::add_graph_command(app);
+  bertlab::cli::add_plot_command(app);
   bertlab::cli::add_tokenize_command(app);
 
   try {
