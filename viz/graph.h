@@ -1,7 +1,7 @@
 // The autograd graph as a picture: every op between the parameters and the loss.
 //
 // bertlab::to_dot(loss) (tensor/autograd.h) writes the graph in Graphviz's DOT language: a box
-// per op with its output shape, an ellipse per leaf with its name. Leaves only have a name once
+// per op with its output shape, a rounded blue box per leaf with its name. Leaves only have a name once
 // it is set, so name_parameters(model) first gives every parameter its checkpoint key.
 //   name_parameters(model);                        // "bert.encoder.layer.0.attention.self.query.weight", ...
 //   write_graph(model.forward(ids, {}, {}, labels).loss, "graph.svg");   // .dot, or .svg via `dot`
