@@ -108,8 +108,8 @@ std::string dot_escape(const std::string& text) {
 // Edges point the way the forward pass went (input -> op), drawn bottom-up: the parameters at
 // the bottom, the loss (filled orange) at the top. Backward walks the same edges downward.
 std::string to_dot(const Tensor& root) {
-  std::string dot =
-      "digraph autograd {\n  rankdir=BT;\n  ranksep=0.3;\n  nodesep=0.2;\n  node [fontname=\"monospace\", fontsize=10];\n";
+  std::string dot = "digraph autograd {\n  rankdir=BT;\n  ranksep=0.3;\n  nodesep=0.2;\n"
+                    "  node [fontname=\"monospace\", fontsize=10];\n";
   std::unordered_map<TensorImpl*, std::string> ids;
   auto id_of = [&](TensorImpl* t) {
     auto [it, inserted] = ids.emplace(t, fmt::format("t{}", ids.size()));

@@ -88,14 +88,16 @@ function drawMap(layer, head) {{
   let lit = [];  // the hovered cell and its two labels
   cells = [];
   probs.forEach((row, i) => row.forEach((p, j) => {{
-    const r = svg.appendChild(el('rect', {{ x: pad + cell * j, y: pad + cell * i, width: cell, height: cell, fill: color(p) }}));
+    const r = svg.appendChild(el('rect', {{ x: pad + cell * j, y: pad + cell * i, width: cell, height: cell,
+                                            fill: color(p) }}));
     cells.push(r);
     r.onmouseenter = () => {{
       lit.forEach(e => e.classList.remove('lit'));
       lit = [r, rows[i], cols[j]];
       lit.forEach(e => e.classList.add('lit'));
       svg.appendChild(r);  // last drawn = on top, so its outline is not covered by its neighbours
-      hover.textContent = `layer ${{layer}} head ${{head}}: ${{data.tokens[i]}} \u2192 ${{data.tokens[j]}} = ${{p.toFixed(4)}}`;
+      hover.textContent =
+          `layer ${{layer}} head ${{head}}: ${{data.tokens[i]}} \u2192 ${{data.tokens[j]}} = ${{p.toFixed(4)}}`;
     }};
   }}));
   const map = document.getElementById('map');

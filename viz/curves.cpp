@@ -76,16 +76,16 @@ struct Range {
   double at(double v, double px_lo, double px_hi) const { return px_lo + (v - lo) / (hi - lo) * (px_hi - px_lo); }
 };
 
-// The smallest round range around the values; a flat curve gets some room above and below.
+// The values' range rounded out to whole ticks; a flat curve gets some room above and below.
 Range range_of(const std::vector<double>& values) {
   auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-  if (*hi > *lo) {
-    const std::vector<double> t = nice_ticks(*lo, *hi);
-    const double step = t.size() > 1 ? t[1] - t[0] : *hi - *lo;
-    return {std::min(*lo, t.front() - (t.front() > *lo ? step : 0)), std::max(*hi, t.back() + (t.back() < *hi ? step : 0))};
+  if (*hi == *lo) {
+    const double pad = *lo == 0 ? 1 : std::abs(*lo) * 0.1;
+    return {*lo - pad, *hi + pad};
   }
-  const double pad = *lo == 0 ? 1 : std::abs(*lo) * 0.1;
-  return {*lo - pad, *hi + pad};
+  const std::vector<double> ticks = nice_ticks(*lo, *hi);  // at least two: a step is <= range / 2
+  const double step = ticks[1] - ticks[0];
+  return {std::floor(*lo / step) * step, std::ceil(*hi / step) * step};
 }
 
 std::string tick_label(double v) { return fmt::format("{:g}", std::abs(v) < 1e-12 ? 0.0 : v); }

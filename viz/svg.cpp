@@ -87,7 +87,7 @@ void Svg::save(const std::filesystem::path& path) const { write_text_file(path, 
 void write_text_file(const std::filesystem::path& path, std::string_view text) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);
-  BERT_CHECK(out.good(), "viz: cannot write {}: the file could not be opened. Hint: check the folder exists and is writable",
+  BERT_CHECK(out.good(), "viz: cannot write {}: the file could not be opened. Hint: is the folder writable?",
              path.string());
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   BERT_CHECK(out.good(), "viz: writing {} failed (disk full?)", path.string());

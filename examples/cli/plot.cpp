@@ -19,8 +19,8 @@ void add_plot_command(CLI::App& app) {
   cmd->add_option("history", opt->history, "history.jsonl: one {\"step\": .., \"loss\": .., ...} per line")->required();
   cmd->add_option("--out", opt->out, "the SVG to write (default: the history's name with .svg)");
   cmd->callback([opt] {
-    const std::filesystem::path out =
-        opt->out.empty() ? std::filesystem::path(opt->history).replace_extension(".svg") : std::filesystem::path(opt->out);
+    std::filesystem::path out = opt->out;
+    if (out.empty()) out = std::filesystem::path(opt->history).replace_extension(".svg");
     viz::write_history_plot(opt->history, out);
     fmt::print("wrote {}\n", out.string());
   });

@@ -39,7 +39,7 @@ TEST_CASE("attention_html: tokens cannot break out of the page's script or marku
   CHECK(count(page, "</script>") == 3);  // the page's own three scripts, none from a token
   CHECK_THAT(page, Catch::Contains(R"(["\u003c/script\u003e\u003cb\u003e","\u0026\"'"])"));
   CHECK_THAT(page, Catch::Contains("<title>Attention: x &lt; y &amp; &quot;z&quot;</title>"));
-  CHECK_THAT(page, Catch::Contains("[[[[0.2500,0.7500],[1.0000,0.0000]]]]"));  // [L][N][S][S]
+  CHECK_THAT(page, Catch::Contains("\"attentions\": [\n[[[0.2500,0.7500],[1.0000,0.0000]]]]}"));  // [L][N][S][S]
   CHECK(count(page, "http") == 1);  // only the SVG namespace name: nothing is fetched
 }
 

@@ -38,7 +38,8 @@ TEST_CASE("name_parameters: the MLM loss graph names every parameter by its chec
   bert::init_bert_weights(model, config.initializer_range, gen);
   model.eval();
   viz::name_parameters(model);
-  const Tensor loss = model.forward(IntTensor({1, 5, 6, 2}, {1, 4}), {}, {}, IntTensor({-100, 7, -100, -100}, {1, 4})).loss;
+  const IntTensor input_ids({1, 5, 6, 2}, {1, 4}), labels({-100, 7, -100, -100}, {1, 4});  // predict 7 at 1
+  const Tensor loss = model.forward(input_ids, {}, {}, labels).loss;
   const std::string dot = to_dot(loss);
   for (const auto& [name, param] : model.named_parameters())
     CHECK_THAT(dot, Catch::Contains(fmt::format("label=\"{}\\n{}\"", name, param.shape())));
