@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <fstream>
@@ -9,8 +11,13 @@ using namespace bertlab::viz;
 
 namespace {
 
+// A file in the temporary folder, its name unique to this process (test runs may overlap).
+std::filesystem::path temp_path(const std::string& name) {
+  return std::filesystem::temp_directory_path() / fmt::format("bertlab-test-curves-{}-{}", getpid(), name);
+}
+
 std::filesystem::path temp_file(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("bertlab-test-curves-" + name);
+  const auto path = temp_path(name);
   std::ofstream(path) << text;
   return path;
 }
@@ -51,7 +58,7 @@ TEST_CASE("read_history: a bad line is an error naming the file and line", "[viz
 }
 
 TEST_CASE("HistoryWriter: lines read back as written; NaN becomes null and is skipped", "[viz]") {
-  const auto path = std::filesystem::temp_directory_path() / "bertlab-test-curves-writer.jsonl";
+  const auto path = temp_path("writer.jsonl");
   {
     HistoryWriter history(path);
     history.log(10, {{"loss", 2.0}, {"lr", 1e-3}});
