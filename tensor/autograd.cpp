@@ -90,8 +90,26 @@ void run_backward(const Tensor& root, const Tensor& dout) {
 
 // ---- Visualisation ----------------------------------------------------------------------
 
+namespace {
+
+// Text safe inside a DOT "quoted string": quotes and backslashes escaped, so any op or
+// parameter name is fine (DOT's own "\n" line break is added by the caller).
+std::string dot_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+// Edges point the way the forward pass went (input -> op), drawn bottom-up: the parameters at
+// the bottom, the loss (filled orange) at the top. Backward walks the same edges downward.
 std::string to_dot(const Tensor& root) {
-  std::string dot = "digraph autograd {\n  rankdir=BT;\n  node [fontname=\"monospace\"];\n";
+  std::string dot = "digraph autograd {\n  rankdir=BT;\n  ranksep=0.3;\n  nodesep=0.2;\n"
+                    "  node [fontname=\"monospace\", fontsize=10];\n";
   std::unordered_map<TensorImpl*, std::string> ids;
   auto id_of = [&](TensorImpl* t) {
     auto [it, inserted] = ids.emplace(t, fmt::format("t{}", ids.size()));
@@ -101,13 +119,15 @@ std::string to_dot(const Tensor& root) {
     TensorImpl* t = ptr.get();
     const std::string id = id_of(t);
     if (t->grad_fn) {
-      dot += fmt::format("  {} [shape=box, label=\"{}\\n{}\"];\n", id, t->grad_fn->op_name, t->shape);
+      const char* fill = t == root.impl() ? ", style=filled, fillcolor=orange" : "";
+      dot += fmt::format("  {} [shape=box{}, label=\"{}\\n{}\"];\n", id, fill, dot_escape(t->grad_fn->op_name),
+                         t->shape);
       for (const Tensor& in : t->grad_fn->inputs)
         if (in.defined() && in.requires_grad()) dot += fmt::format("  {} -> {};\n", id_of(in.impl()), id);
     } else {
       const std::string label = t->name.empty() ? "leaf" : t->name;
-      dot += fmt::format("  {} [shape=ellipse, style=filled, fillcolor=lightblue, label=\"{}\\n{}\"];\n",
-                         id, label, t->shape);
+      dot += fmt::format("  {} [shape=box, style=\"rounded,filled\", fillcolor=lightblue, label=\"{}\\n{}\"];\n", id,
+                         dot_escape(label), t->shape);
     }
   }
   return dot + "}\n";

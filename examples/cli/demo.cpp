@@ -8,11 +8,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "bert/for_masked_lm.h"
 #include "examples/cli/commands.h"
 #include "nn/optim.h"
 #include "nn/schedule.h"
+#include "viz/attention.h"  // defines: AttentionMaps, attention_html
+#include "viz/curves.h"     // defines: HistoryWriter, write_history_plot
+#include "viz/svg.h"        // defines: write_text_file
 
 namespace bertlab::cli {
 
@@ -38,17 +42,29 @@ void make_batch(Generator& gen, int64_t B, int64_t S, IntTensor& ids, IntTensor&
   }
 }
 
-// Ask the trained model to fill in "w3 w7 [MASK] w7 w3" and print its best guess.
-void show_prediction(bert::BertForMaskedLM& model) {
+// Ask the trained model to fill in "w3 w7 [MASK] w7 w3" and print its best guess. With
+// attention_html, also draw where its heads look (to fill the mask, some must look 2 tokens away).
+void show_prediction(bert::BertForMaskedLM& model, const std::string& attention_html) {
   model.eval();
   const IntTensor ids({1, kSpecial + 3, kSpecial + 7, kMask, kSpecial + 7, kSpecial + 3, 2}, {1, 7});
-  Tensor logits = model.forward(ids).logits;  // [1, 7, V]
-  const float* row = logits.data() + 3 * logits.size(-1);
-  const int64_t best = std::max_element(row, row + logits.size(-1)) - row;
+  bert::MaskedLMOutput out = model.forward(ids, {}, {}, {}, false, !attention_html.empty());
+  const float* row = out.logits.data() + 3 * out.logits.size(-1);  // logits [1, 7, V]
+  const int64_t best = std::max_element(row, row + out.logits.size(-1)) - row;
   fmt::print("\nfill in: w3 w7 [MASK] w7 w3  ->  the model says w{} (the answer is w3)\n", best - kSpecial);
+  if (attention_html.empty()) return;
+  const viz::AttentionMaps maps{{"[CLS]", "w3", "w7", "[MASK]", "w7", "w3", "[SEP]"}, out.bert.attentions};
+  viz::write_text_file(attention_html, viz::attention_html(maps, "the demo model on w3 w7 [MASK] w7 w3"));
+  fmt::print("attention: {}\n", attention_html);
 }
 
-void run_demo(int steps) {
+struct DemoOptions {
+  int steps = 400;
+  std::string history;    // log every step's loss and lr here (JSON lines) and plot them beside it
+  std::string attention;  // draw the trained model's attention here (HTML)
+};
+
+void run_demo(const DemoOptions& options) {
+  const int steps = options.steps;
   bert::BertConfig config;
   config.vocab_size = kSpecial + kWords;
   config.hidden_size = 32;
@@ -64,6 +80,8 @@ void run_demo(int steps) {
              model.num_parameters());
 
   nn::AdamW opt(nn::decay_groups(model.named_parameters(), 0.01), 1e-3);
+  std::optional<viz::HistoryWriter> log;
+  if (!options.history.empty()) log.emplace(options.history);
   model.train();
   for (int step = 1; step <= steps; ++step) {
     IntTensor ids, labels;
@@ -74,18 +92,26 @@ void run_demo(int steps) {
     out.loss.backward();
     nn::clip_grad_norm_(model.parameters(), 1.0f);
     opt.step();
+    if (log) log->log(step, {{"loss", out.loss.item()}, {"lr", opt.lr}});
     if (step % (steps / 10) == 0 || step == 1) fmt::print("step {:4d}  loss {:.4f}  lr {:.2e}\n", step, out.loss.item(), opt.lr);
   }
-  show_prediction(model);
+  show_prediction(model, options.attention);
+  if (log) {
+    const std::filesystem::path plot = std::filesystem::path(options.history).replace_extension(".svg");
+    viz::write_history_plot(options.history, plot);
+    fmt::print("history: {}, curves: {}\n", options.history, plot.string());
+  }
 }
 
 }  // namespace
 
 void add_demo_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("demo", "Train a tiny BERT (masked LM) from scratch for a few steps");
-  auto steps = std::make_shared<int>(400);
-  cmd->add_option("--steps", *steps, "training steps")->check(CLI::Range(10, 100000));
-  cmd->callback([steps] { run_demo(*steps); });
+  auto opt = std::make_shared<DemoOptions>();
+  cmd->add_option("--steps", opt->steps, "training steps")->check(CLI::Range(10, 100000));
+  cmd->add_option("--history", opt->history, "write the loss/lr of every step here (JSON lines) and plot it (.svg)");
+  cmd->add_option("--attention", opt->attention, "draw the trained model's attention on the test sentence (HTML)");
+  cmd->callback([opt] { run_demo(*opt); });
 }
 
 }  // namespace bertlab::cli
