@@ -96,12 +96,17 @@ void warn_like_transformers(const LoadReport& report, const std::string& path, c
 
 template <typename M>
 std::unique_ptr<M> from_pretrained(const fs::path& folder) {
-  const fs::path config_path = folder / "config.json", weights_path = folder / "model.safetensors";
+  const fs::path config_path = folder / "config.json";
   BERT_CHECK(fs::exists(config_path), "from_pretrained: no config.json in {}. Hint: pass a folder saved by "
                                       "save_pretrained (config.json + model.safetensors)", folder.string());
+  return from_pretrained<M>(folder, BertConfig::from_json_file(config_path));
+}
+
+template <typename M>
+std::unique_ptr<M> from_pretrained(const fs::path& folder, const BertConfig& config) {
+  const fs::path weights_path = folder / "model.safetensors";
   BERT_CHECK(fs::exists(weights_path), "from_pretrained: no model.safetensors in {}. Hint: convert a "
                                        "pytorch_model.bin with safetensors' convert script", folder.string());
-  const BertConfig config = BertConfig::from_json_file(config_path);
   auto model = std::make_unique<M>(config);
   Generator gen(0);
   init_bert_weights(*model, config.initializer_range, gen);  // what stays missing keeps HF's init
@@ -112,9 +117,13 @@ std::unique_ptr<M> from_pretrained(const fs::path& folder) {
 }
 
 template std::unique_ptr<BertModel> from_pretrained<BertModel>(const fs::path&);
+template std::unique_ptr<BertModel> from_pretrained<BertModel>(const fs::path&, const BertConfig&);
 template std::unique_ptr<BertForMaskedLM> from_pretrained<BertForMaskedLM>(const fs::path&);
+template std::unique_ptr<BertForMaskedLM> from_pretrained<BertForMaskedLM>(const fs::path&, const BertConfig&);
 template std::unique_ptr<BertForSequenceClassification> from_pretrained<BertForSequenceClassification>(const fs::path&);
+template std::unique_ptr<BertForSequenceClassification> from_pretrained<BertForSequenceClassification>(const fs::path&, const BertConfig&);
 template std::unique_ptr<BertForQuestionAnswering> from_pretrained<BertForQuestionAnswering>(const fs::path&);
+template std::unique_ptr<BertForQuestionAnswering> from_pretrained<BertForQuestionAnswering>(const fs::path&, const BertConfig&);
 
 void save_pretrained(const nn::Module& model, BertConfig config, const fs::path& folder) {
   fs::create_directories(folder);

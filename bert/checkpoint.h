@@ -37,6 +37,10 @@ LoadReport load_weights(nn::Module& model, const SafetensorsFile& file);
 // printing HF's warnings for unused and newly initialised weights.
 template <typename M>
 std::unique_ptr<M> from_pretrained(const std::filesystem::path& folder);
+// The same with a config of your own (HF's from_pretrained(folder, num_labels=...)): e.g. the
+// folder's config with id2label set from the fine-tuning data, for a new classifier head.
+template <typename M>
+std::unique_ptr<M> from_pretrained(const std::filesystem::path& folder, const BertConfig& config);
 
 // Write folder/config.json (architectures = the model's class) and folder/model.safetensors,
 // each atomically (temporary file + rename).
