@@ -48,27 +48,20 @@ BertConfig tiny_config(const tokenizer::BertTokenizer& tok) {
 template <typename T>
 const T& pick(Generator& gen, const std::vector<T>& list) { return list[gen.next_u64() % list.size()]; }
 
-// "the color of the car is red . the size of the ball is big ." asked about one of the two facts.
+// "the color of the car is red ." (with "a very nice day ." before or after) and the question
+// "what is the color of the car ?": the answer is the word after "is".
 std::vector<SquadExample> qa_examples(uint64_t seed, int64_t n) {
   Generator gen(seed);
   std::vector<SquadExample> out;
   for (int64_t i = 0; i < n; ++i) {
-    std::string context, question, answer;
-    int64_t answer_start = 0;
-    const int64_t asked = static_cast<int64_t>(gen.next_u64() % 2);
-    for (int64_t fact = 0; fact < 2; ++fact) {
-      const auto& [attribute, values] = pick(gen, kAttributes);
-      const std::string& object = pick(gen, kObjects);
-      const std::string prefix = "the " + attribute + " of the " + object + " is ";
-      const std::string& value = pick(gen, values);
-      if (fact == asked) {
-        question = "what is the " + attribute + " of the " + object + " ?";
-        answer = value;
-        answer_start = static_cast<int64_t>(context.size() + prefix.size());
-      }
-      context += prefix + value + " . ";
-    }
-    out.push_back({std::to_string(i), "", question, context, {{answer, answer_start}}});
+    const auto& [attribute, values] = pick(gen, kAttributes);
+    const std::string& object = pick(gen, kObjects);
+    const std::string& value = pick(gen, values);
+    const std::string distractor = gen.next_u64() % 2 ? "a very nice day . " : "";
+    const std::string prefix = distractor + "the " + attribute + " of the " + object + " is ";
+    const std::string context = prefix + value + " ." + (distractor.empty() ? " and a very nice day ." : "");
+    out.push_back({std::to_string(i), "", "what is the " + attribute + " of the " + object + " ?", context,
+                   {{value, static_cast<int64_t>(prefix.size())}}});
   }
   return out;
 }
@@ -113,7 +106,7 @@ std::vector<float> flat_parameters(const nn::Module& model) {
 
 }  // namespace
 
-TEST_CASE("finetune: a tiny BERT learns to extract the asked attribute (QA, EM >= 95%)", "[finetune]") {
+TEST_CASE("finetune: a tiny BERT learns to extract the word after \"is\" (QA, EM >= 95%)", "[finetune]") {
   testing::ScratchDir dir("finetune_qa");
   const auto tok = tiny_tokenizer(dir);
   const auto train = qa_examples(1, 2000), held_out = qa_examples(2, 200);
@@ -123,7 +116,7 @@ TEST_CASE("finetune: a tiny BERT learns to extract the asked attribute (QA, EM >
   Generator gen(0);
   init_bert_weights(model, config.initializer_range, gen);
   nn::Trainer trainer(
-      model, tiny_args(400), static_cast<int64_t>(train_f.windows.size()),
+      model, tiny_args(250), static_cast<int64_t>(train_f.windows.size()),
       [&](const std::vector<int64_t>& rows) { return qa_step(model, train_f, rows); },
       [&] { return evaluate_qa(model, held_out, eval_f); });
   trainer.train();
