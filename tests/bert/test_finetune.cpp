@@ -106,7 +106,7 @@ std::vector<float> flat_parameters(const nn::Module& model) {
 
 }  // namespace
 
-TEST_CASE("finetune: a tiny BERT learns to extract the word after \"is\" (QA, EM >= 95%)", "[finetune]") {
+TEST_CASE("finetune: a tiny BERT learns to extract the answer after is (QA, EM >= 95%)", "[finetune]") {
   testing::ScratchDir dir("finetune_qa");
   const auto tok = tiny_tokenizer(dir);
   const auto train = qa_examples(1, 2000), held_out = qa_examples(2, 200);
