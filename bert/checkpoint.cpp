@@ -100,12 +100,18 @@ void warn_like_transformers(const LoadReport& report, const std::string& path, c
 template <typename M>
 std::unique_ptr<M> from_pretrained(const std::string& name_or_path) {
   const fs::path folder = hub::resolve_model(name_or_path, {"config.json", "model.safetensors"}, {}, "from_pretrained");
-  const fs::path config_path = folder / "config.json", weights_path = folder / "model.safetensors";
+  const fs::path config_path = folder / "config.json";
   BERT_CHECK(fs::exists(config_path), "from_pretrained: no config.json in {}. Hint: pass a folder saved by "
                                       "save_pretrained (config.json + model.safetensors)", folder.string());
+  return from_pretrained<M>(folder.string(), BertConfig::from_json_file(config_path));
+}
+
+template <typename M>
+std::unique_ptr<M> from_pretrained(const std::string& name_or_path, const BertConfig& config) {
+  const fs::path folder = hub::resolve_model(name_or_path, {"config.json", "model.safetensors"}, {}, "from_pretrained");
+  const fs::path weights_path = folder / "model.safetensors";
   BERT_CHECK(fs::exists(weights_path), "from_pretrained: no model.safetensors in {}. Hint: convert a "
                                        "pytorch_model.bin with safetensors' convert script", folder.string());
-  const BertConfig config = BertConfig::from_json_file(config_path);
   std::unique_ptr<M> model;
   {
     nn::init::NoInitGuard skip_random_init;  // the checkpoint is about to overwrite the weights
@@ -121,10 +127,14 @@ std::unique_ptr<M> from_pretrained(const std::string& name_or_path) {
   return model;
 }
 
-template std::unique_ptr<BertModel> from_pretrained<BertModel>(const std::string&);
-template std::unique_ptr<BertForMaskedLM> from_pretrained<BertForMaskedLM>(const std::string&);
-template std::unique_ptr<BertForSequenceClassification> from_pretrained<BertForSequenceClassification>(const std::string&);
-template std::unique_ptr<BertForQuestionAnswering> from_pretrained<BertForQuestionAnswering>(const std::string&);
+#define BERTLAB_FROM_PRETRAINED(M)                                           \
+  template std::unique_ptr<M> from_pretrained<M>(const std::string&); \
+  template std::unique_ptr<M> from_pretrained<M>(const std::string&, const BertConfig&);
+BERTLAB_FROM_PRETRAINED(BertModel)
+BERTLAB_FROM_PRETRAINED(BertForMaskedLM)
+BERTLAB_FROM_PRETRAINED(BertForSequenceClassification)
+BERTLAB_FROM_PRETRAINED(BertForQuestionAnswering)
+#undef BERTLAB_FROM_PRETRAINED
 
 void save_pretrained(const nn::Module& model, BertConfig config, const fs::path& folder) {
   fs::create_directories(folder);

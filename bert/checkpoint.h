@@ -40,6 +40,10 @@ LoadReport load_weights(nn::Module& model, const SafetensorsFile& file);
 // "bert-base-uncased" is not ambiguous; a std::filesystem::path converts to it.
 template <typename M>
 std::unique_ptr<M> from_pretrained(const std::string& name_or_path);
+// The same with a config of your own (HF's from_pretrained(name, num_labels=...)): e.g. the
+// checkpoint's config with id2label set from the fine-tuning data, for a new classifier head.
+template <typename M>
+std::unique_ptr<M> from_pretrained(const std::string& name_or_path, const BertConfig& config);
 
 // Write folder/config.json (architectures = the model's class) and folder/model.safetensors,
 // each atomically (temporary file + rename).

@@ -81,6 +81,9 @@ class BertTokenizer {
                              const EncodeOptions& options) const;
   Encoding encode_unpadded(std::string_view text, const std::string_view* pair,
                            const Options& options) const;
+  Encoding assemble(const std::vector<Token>& a, const std::vector<Token>* b, bool specials) const;
+  std::vector<Encoding> encode_windows(std::string_view text, std::string_view pair,
+                                       const Options& options) const;
   void pad(Encoding& encoding, size_t length) const;
 
   std::shared_ptr<const Vocab> vocab_;

@@ -29,12 +29,19 @@ enum class Truncation { longest_first, only_first, only_second, do_not_truncate 
 // Each field takes what HF accepts: `opts.padding = true;`, `opts.padding = Padding::max_length;`,
 // `opts.truncation = false;`. An unset truncation ("not passed") is not the same as false:
 // max_length alone switches truncation on (see BertTokenizer::resolve() in model_inputs.cpp).
-// Question-answering windows (stride, return_overflowing_tokens) will be two more fields here.
+// Question-answering windows: with truncation = only_second, return_overflowing_tokens = true
+// and a batch call, a long second text (the context) is cut into windows that each keep the whole
+// question and overlap by `stride` tokens, one row per window, as HF's fast tokenizer does:
+//   max_length 10, question 2 tokens -> 5 context tokens per window; stride 2 -> windows start
+//   at context token 0, 3, 6, ... until one reaches the end. overflow_to_sample_mapping[row]
+//   tells which input pair the row came from.
 struct EncodeOptions {
   bool add_special_tokens = true;
   std::variant<bool, Padding> padding = false;
   std::optional<std::variant<bool, Truncation>> truncation;  // nullopt = not passed
   std::optional<int64_t> max_length;                         // counts the special tokens
+  int64_t stride = 0;                     // overlap between consecutive windows, in tokens
+  bool return_overflowing_tokens = false; // batch calls only: one row per window
 };
 
 // Parses HF's string spellings ("max_length", "only_second"...); throws TokenizerError.
@@ -68,6 +75,7 @@ struct Encoding {
 
 struct BatchEncoding {
   std::vector<Encoding> rows;
+  std::vector<int64_t> overflow_to_sample_mapping;  // row -> input index (with overflowing windows)
 
   size_t size() const { return rows.size(); }
   const Encoding& operator[](size_t row) const { return rows.at(row); }

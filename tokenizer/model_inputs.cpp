@@ -23,6 +23,8 @@ struct BertTokenizer::Options {
   Padding padding;
   Truncation truncation;
   std::optional<int64_t> max_length;
+  int64_t stride;
+  bool return_overflowing_tokens;
 };
 
 BertTokenizer::Options BertTokenizer::resolve(const EncodeOptions& options) const {
@@ -33,7 +35,7 @@ BertTokenizer::Options BertTokenizer::resolve(const EncodeOptions& options) cons
         *options.max_length, config_.model_max_length));
   }
   Options out{options.add_special_tokens, Padding::do_not_pad, Truncation::do_not_truncate,
-              options.max_length};
+              options.max_length, options.stride, options.return_overflowing_tokens};
   const bool padding_is_false =
       std::holds_alternative<bool>(options.padding) && !std::get<bool>(options.padding);
   auto truncation = options.truncation;
@@ -134,12 +136,19 @@ Encoding BertTokenizer::encode_unpadded(std::string_view text, const std::string
                                 config_.model_max_length, a.size() + b.size() + n_special));
   }
 
+  return assemble(a, pair ? &b : nullptr, options.add_special_tokens);
+}
+
+// [CLS] a [SEP] (b [SEP]) from tokens, unpadded.
+Encoding BertTokenizer::assemble(const std::vector<Token>& a, const std::vector<Token>* b,
+                                 bool specials) const {
   Encoding out;
+  const size_t size = a.size() + (b ? b->size() : 0) + (specials ? (b ? 3 : 2) : 0);
   for (auto* row :
        {&out.input_ids, &out.token_type_ids, &out.attention_mask, &out.special_tokens_mask}) {
-    row->reserve(a.size() + b.size() + n_special);
+    row->reserve(size);
   }
-  out.offset_mapping.reserve(a.size() + b.size() + n_special);
+  out.offset_mapping.reserve(size);
   auto push = [&out](int64_t id, int64_t type, int64_t start, int64_t end, int64_t special) {
     out.input_ids.push_back(id);
     out.token_type_ids.push_back(type);
@@ -147,16 +156,48 @@ Encoding BertTokenizer::encode_unpadded(std::string_view text, const std::string
     out.special_tokens_mask.push_back(special);
     out.offset_mapping.emplace_back(start, end);
   };
-  const bool specials = options.add_special_tokens;
   if (specials) push(cls_id_, 0, 0, 0, 1);
   for (const Token& t : a) push(t.id, 0, t.start, t.end, 0);
   if (specials) push(sep_id_, 0, 0, 0, 1);
-  if (!pair) return out;
+  if (!b) return out;
   // The slow tokenizer marks segment B with type 1 only when it adds the special tokens.
   const int64_t type_b = specials ? 1 : 0;
-  for (const Token& t : b) push(t.id, type_b, t.start, t.end, 0);
+  for (const Token& t : *b) push(t.id, type_b, t.start, t.end, 0);
   if (specials) push(sep_id_, type_b, 0, 0, 1);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overflowing windows of the second text (question answering), as HF's fast tokenizer
+// (tokenizers' Encoding::truncate): windows of W tokens starting every W - stride tokens,
+// the last one being the first that reaches the end. Each window is paired with the whole text.
+// ---------------------------------------------------------------------------------------------
+
+std::vector<Encoding> BertTokenizer::encode_windows(std::string_view text, std::string_view pair,
+                                                    const Options& options) const {
+  if (options.truncation != Truncation::only_second) {
+    throw TokenizerError(
+        "BertTokenizer: return_overflowing_tokens: expected truncation 'only_second' with a pair "
+        "(the question-answering windows), got another strategy. Hint: set "
+        "truncation = Truncation::only_second");
+  }
+  const std::vector<Token> a = tokenize_with_offsets(text), b = tokenize_with_offsets(pair);
+  const int64_t n_special = options.add_special_tokens ? 3 : 0;
+  const int64_t window = *options.max_length - n_special - static_cast<int64_t>(a.size());
+  if (window <= options.stride) {
+    throw TokenizerError(fmt::format(
+        "BertTokenizer: overflowing windows: the first text leaves {} tokens per window, which "
+        "must be more than stride ({}). Hint: use a larger max_length or a shorter first text",
+        window, options.stride));
+  }
+  std::vector<Encoding> out;
+  const int64_t n = static_cast<int64_t>(b.size());
+  for (int64_t start = 0;; start += window - options.stride) {
+    const int64_t stop = std::min(start + window, n);
+    const std::vector<Token> part(b.begin() + start, b.begin() + stop);
+    out.push_back(assemble(a, &part, options.add_special_tokens));
+    if (stop == n) return out;
+  }
 }
 
 // Appends [PAD] up to `length`: id 0, type 0, attention 0, special 1, offsets (0, 0).
@@ -219,8 +260,17 @@ BatchEncoding BertTokenizer::encode_batch(const std::vector<std::string>& texts,
   size_t longest = 0;
   for (size_t i = 0; i < texts.size(); ++i) {
     const std::string_view pair = pairs ? std::string_view((*pairs)[i]) : std::string_view();
-    out.rows.push_back(encode_unpadded(texts[i], pairs ? &pair : nullptr, resolved));
-    longest = std::max(longest, out.rows.back().size());
+    std::vector<Encoding> rows;
+    if (resolved.return_overflowing_tokens && pairs) {
+      rows = encode_windows(texts[i], pair, resolved);
+    } else {
+      rows.push_back(encode_unpadded(texts[i], pairs ? &pair : nullptr, resolved));
+    }
+    for (Encoding& row : rows) {
+      longest = std::max(longest, row.size());
+      out.rows.push_back(std::move(row));
+      out.overflow_to_sample_mapping.push_back(static_cast<int64_t>(i));
+    }
   }
   if (resolved.padding == Padding::do_not_pad) return out;
   const size_t length =

@@ -8,14 +8,18 @@ int main(int argc, char** argv) {
   CLI::App app{"bertlab: learn BERT by reading and running it"};
   app.require_subcommand(1);
   bertlab::cli::add_attention_command(app);
+  bertlab::cli::add_classify_command(app);
   bertlab::cli::add_demo_command(app);
   bertlab::cli::add_embed_command(app);
   bertlab::cli::add_fetch_minilm_command(app);
   bertlab::cli::add_fill_mask_command(app);
+  bertlab::cli::add_finetune_cls_command(app);
+  bertlab::cli::add_finetune_qa_command(app);
   bertlab::cli::add_forward_command(app);
   bertlab::cli::add_graph_command(app);
   bertlab::cli::add_lab_command(app);
   bertlab::cli::add_plot_command(app);
+  bertlab::cli::add_qa_command(app);
   bertlab::cli::add_similarity_command(app);
   bertlab::cli::add_tokenize_command(app);
 

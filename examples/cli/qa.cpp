@@ -1,0 +1,38 @@
+// bertlab qa: answer a question from a context with a fine-tuned QA model.
+//
+//   bertlab qa --model finetuned-qa "what is the color of the car ?" "the color of the car is red ."
+//   answer: red
+//   score: 0.9731   span: [24, 27)   (code points of the context)
+// The context is cut into 384-token windows with a 128-token overlap, as in training.
+#include <fmt/format.h>
+
+#include "bert/checkpoint.h"  // defines: from_pretrained
+#include "bert/finetune.h"    // defines: predict_qa
+#include "examples/cli/commands.h"
+
+namespace bertlab::cli {
+
+void add_qa_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("qa", "Answer a question from a context with a fine-tuned model");
+  struct Options {
+    std::string model, question, context;
+    int64_t max_length = 384, doc_stride = 128;
+  };
+  auto opt = std::make_shared<Options>();
+  cmd->add_option("--model", opt->model, "fine-tuned model folder (from finetune-qa)")->required();
+  cmd->add_option("question", opt->question, "the question")->required();
+  cmd->add_option("context", opt->context, "the text that holds the answer")->required();
+  cmd->add_option("--max-length", opt->max_length, "tokens per window")->capture_default_str();
+  cmd->add_option("--doc-stride", opt->doc_stride, "overlap between windows")->capture_default_str();
+  cmd->callback([opt] {
+    const auto tok = tokenizer::BertTokenizer::from_pretrained(opt->model);
+    auto model = bert::from_pretrained<bert::BertForQuestionAnswering>(opt->model);
+    const std::vector<bert::SquadExample> examples = {{"", "", opt->question, opt->context, {}}};
+    const auto features = bert::prepare_qa_features(tok, examples, opt->max_length, opt->doc_stride);
+    const bert::QaPrediction p = bert::predict_qa(*model, examples, features).front();
+    fmt::print("answer: {}\nscore: {:.4f}   span: [{}, {})   (code points of the context)\n", p.text, p.probability,
+               p.start, p.end);
+  });
+}
+
+}  // namespace bertlab::cli

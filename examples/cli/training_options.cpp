@@ -1,0 +1,57 @@
+#include "examples/cli/training_options.h"  // defines: TrainingOptions, training_arguments, save_finetuned
+
+#include <fmt/format.h>
+
+#include "bert/checkpoint.h"  // defines: save_pretrained
+
+namespace bertlab::cli {
+
+namespace fs = std::filesystem;
+
+void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& default_output) {
+  o.output = default_output;
+  cmd->add_option("--model", o.model, "model folder to start from (config.json, model.safetensors, vocab.txt)")
+      ->required();
+  cmd->add_option("--train", o.train, "training data")->required();
+  cmd->add_option("--eval", o.eval, "evaluation data")->required();
+  cmd->add_option("--steps", o.steps, "optimizer steps")->capture_default_str();
+  cmd->add_option("--batch-size", o.batch_size, "examples per forward/backward")->capture_default_str();
+  cmd->add_option("--gradient-accumulation", o.gradient_accumulation, "forward/backwards per step")->capture_default_str();
+  cmd->add_option("--lr", o.lr, "peak learning rate (linear warmup, then linear decay)")->capture_default_str();
+  cmd->add_option("--warmup-ratio", o.warmup_ratio, "fraction of the steps spent warming up")->capture_default_str();
+  cmd->add_option("--weight-decay", o.weight_decay, "AdamW weight decay")->capture_default_str();
+  cmd->add_option("--max-length", o.max_length, "tokens per sequence")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "data order and dropout")->capture_default_str();
+  cmd->add_option("--output", o.output, "folder for the model, history.jsonl and checkpoints")->capture_default_str();
+  cmd->add_option("--resume", o.resume, "continue from a checkpoint-<step> folder");
+  cmd->add_option("--eval-every", o.eval_every, "evaluate every N steps (0: at the end)")->capture_default_str();
+  cmd->add_option("--save-every", o.save_every, "checkpoint every N steps (0: at the end)")->capture_default_str();
+  cmd->add_option("--max-train-samples", o.max_train_samples, "use only the first N training examples (0: all)");
+  cmd->add_option("--max-eval-samples", o.max_eval_samples, "use only the first N evaluation examples (0: all)");
+}
+
+nn::TrainingArguments training_arguments(const TrainingOptions& o) {
+  nn::TrainingArguments args;
+  args.output_dir = o.output;
+  args.max_steps = o.steps;
+  args.per_device_train_batch_size = o.batch_size;
+  args.gradient_accumulation_steps = o.gradient_accumulation;
+  args.learning_rate = o.lr;
+  args.warmup_ratio = o.warmup_ratio;
+  args.weight_decay = o.weight_decay;
+  args.eval_steps = o.eval_every;
+  args.save_steps = o.save_every;
+  args.seed = o.seed;
+  return args;
+}
+
+void save_finetuned(const nn::Module& model, const bert::BertConfig& config, const fs::path& model_folder,
+                    const fs::path& output) {
+  bert::save_pretrained(model, config, output);
+  for (const char* file : {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"})
+    if (fs::exists(model_folder / file) && !fs::equivalent(model_folder, output))
+      fs::copy_file(model_folder / file, output / file, fs::copy_options::overwrite_existing);
+  fmt::print("saved the fine-tuned model to {}\n", output.string());
+}
+
+}  // namespace bertlab::cli
