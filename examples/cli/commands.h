@@ -20,5 +20,6 @@ void add_lab_command(CLI::App& app);            // lab.cpp: the week-3 BERT lab,
 void add_plot_command(CLI::App& app);           // plot.cpp: training curves from history.jsonl (SVG)
 void add_qa_command(CLI::App& app);             // qa.cpp: answer a question with a fine-tuned model
 void add_similarity_command(CLI::App& app);     // similarity.cpp: cosine similarities of sentences
+void add_tokenize_command(CLI::App& app);       // tokenize.cpp: text or JSON cases -> BERT token ids
 
 }  // namespace bertlab::cli
