@@ -1,5 +1,6 @@
 #include "bert/lora_config.h"  // defines: LoraConfig
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -98,6 +99,35 @@ std::string LoraConfig::to_json_string() const {
                   {"use_dora", false},
                   {"use_rslora", use_rslora}};
   return j.dump(2) + "\n";
+}
+
+LoraConfig LoraConfig::from_cli_spec(const std::string& spec) {
+  LoraConfig config;
+  std::string key;  // the key the current item belongs to ("targets" takes several items)
+  size_t start = 0;
+  while (start <= spec.size()) {
+    const size_t comma = std::min(spec.find(',', start), spec.size());
+    std::string item = spec.substr(start, comma - start), value = item;
+    start = comma + 1;
+    if (const size_t eq = item.find('='); eq != std::string::npos) {
+      key = item.substr(0, eq);
+      value = item.substr(eq + 1);
+    }
+    BERT_CHECK(!key.empty() && !value.empty(),
+               "--lora: expected items like r=8,alpha=16,dropout=0.1,targets=query,value, got \"{}\"", spec);
+    try {
+      if (key == "r") config.r = std::stoll(value);
+      else if (key == "alpha") config.lora_alpha = std::stod(value);
+      else if (key == "dropout") config.lora_dropout = std::stod(value);
+      else if (key == "targets") config.target_modules.push_back(value);
+      else throw Error(fmt::format("--lora: unknown key \"{}\": expected r, alpha, dropout or targets", key));
+    } catch (const std::logic_error&) {  // std::stoll / std::stod: not a number
+      throw Error(fmt::format("--lora: {}: expected a number, got \"{}\"", key, value));
+    }
+  }
+  BERT_CHECK(config.r > 0, "--lora: r: expected a positive rank, got {}", config.r);
+  if (config.target_modules.empty()) config.target_modules = {"query", "value"};
+  return config;
 }
 
 }  // namespace bertlab::bert

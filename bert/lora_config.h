@@ -29,6 +29,10 @@ struct LoraConfig {
   // fan_in_fan_out, rank_pattern, a regex target_modules, ...) with an error naming the field.
   static LoraConfig from_json_file(const std::filesystem::path& path);
   static LoraConfig from_json_string(const std::string& text, const std::string& source);
+  // The command line's short form: "r=8,alpha=16,dropout=0.1,targets=query,value" (targets
+  // take every following item without '='). Unset fields keep their defaults; targets default
+  // to PEFT's for BERT, {"query", "value"}.
+  static LoraConfig from_cli_spec(const std::string& spec);
   std::string to_json_string() const;
 };
 

@@ -41,13 +41,14 @@ void run_finetune_cls(const ClsOptions& o) {
   config.id2label = train.label_names;
   auto model = bert::from_pretrained<bert::BertForSequenceClassification>(o.train.model, config);
   const int64_t max_length = o.train.max_length;
+  const auto lora = apply_lora_option(*model, o.train, "SEQ_CLS");
   nn::Trainer trainer(
       *model, training_arguments(o.train), static_cast<int64_t>(train.size()),
       [&](const std::vector<int64_t>& rows) { return bert::classification_step(*model, tok, train, rows, max_length); },
       [&] { return bert::evaluate_classification(*model, tok, eval, max_length); });
   trainer.train(o.train.resume.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.train.resume));
   for (const auto& [name, value] : trainer.last_metrics()) fmt::print("{} = {:.4f}\n", name, value);
-  save_finetuned(*model, config, o.train.model, o.train.output);
+  save_finetuned(*model, config, o.train.model, o.train.output, lora);
 }
 
 }  // namespace

@@ -55,13 +55,14 @@ void run_finetune_qa(const QaOptions& o) {
              train_features.windows.size(), eval.size(), eval_features.windows.size());
 
   auto model = bert::from_pretrained<bert::BertForQuestionAnswering>(o.train.model);
+  const auto lora = apply_lora_option(*model, o.train, "QUESTION_ANS");
   nn::Trainer trainer(
       *model, training_arguments(o.train), static_cast<int64_t>(train_features.windows.size()),
       [&](const std::vector<int64_t>& rows) { return bert::qa_step(*model, train_features, rows); },
       [&] { return bert::evaluate_qa(*model, eval, eval_features); });
   trainer.train(o.train.resume.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.train.resume));
   for (const auto& [name, value] : trainer.last_metrics()) fmt::print("{} = {:.2f}\n", name, value);
-  save_finetuned(*model, model->bert.config, o.train.model, o.train.output);
+  save_finetuned(*model, model->bert.config, o.train.model, o.train.output, lora);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "bert/checkpoint.h"  // defines: save_pretrained
+#include "bert/lora.h"        // defines: apply_lora, save_adapter, merge_and_unload
 
 namespace bertlab::cli {
 
@@ -24,6 +25,7 @@ void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& 
   cmd->add_option("--seed", o.seed, "data order and dropout")->capture_default_str();
   cmd->add_option("--output", o.output, "folder for the model, history.jsonl and checkpoints")->capture_default_str();
   cmd->add_option("--resume", o.resume, "continue from a checkpoint-<step> folder");
+  cmd->add_option("--lora", o.lora, "LoRA instead of full fine-tuning, e.g. r=8,alpha=16,dropout=0.1,targets=query,value");
   cmd->add_option("--eval-every", o.eval_every, "evaluate every N steps (0: at the end)")->capture_default_str();
   cmd->add_option("--save-every", o.save_every, "checkpoint every N steps (0: at the end)")->capture_default_str();
   cmd->add_option("--max-train-samples", o.max_train_samples, "use only the first N training examples (0: all)");
@@ -45,8 +47,23 @@ nn::TrainingArguments training_arguments(const TrainingOptions& o) {
   return args;
 }
 
-void save_finetuned(const nn::Module& model, const bert::BertConfig& config, const fs::path& model_folder,
-                    const fs::path& output) {
+std::optional<bert::LoraConfig> apply_lora_option(nn::Module& model, const TrainingOptions& o,
+                                                  const std::string& task_type) {
+  if (o.lora.empty()) return std::nullopt;
+  bert::LoraConfig config = bert::LoraConfig::from_cli_spec(o.lora);
+  config.task_type = task_type;
+  config.base_model_name_or_path = o.model;
+  bert::apply_lora(model, config);
+  fmt::print("{}\n", bert::print_trainable_parameters(model));
+  return config;
+}
+
+void save_finetuned(nn::Module& model, const bert::BertConfig& config, const fs::path& model_folder,
+                    const fs::path& output, const std::optional<bert::LoraConfig>& lora) {
+  if (lora) {
+    bert::save_adapter(model, *lora, output / "adapter");
+    bert::merge_and_unload(model);
+  }
   bert::save_pretrained(model, config, output);
   for (const char* file : {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"})
     if (fs::exists(model_folder / file) && !fs::equivalent(model_folder, output))

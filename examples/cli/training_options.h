@@ -6,13 +6,17 @@
 #include <filesystem>
 #include <string>
 
-#include "bert/config.h"  // defines: BertConfig
+#include <optional>
+
+#include "bert/config.h"       // defines: BertConfig
+#include "bert/lora_config.h"  // defines: LoraConfig
 #include "nn/trainer.h"   // defines: TrainingArguments
 
 namespace bertlab::cli {
 
 struct TrainingOptions {
   std::string model, train, eval, output, resume;
+  std::string lora;  // e.g. "r=8,alpha=16,targets=query,value"; empty: full fine-tuning
   int64_t steps = 300, batch_size = 16, gradient_accumulation = 1, max_length = 128, eval_every = 0, save_every = 0;
   int64_t max_train_samples = 0, max_eval_samples = 0;  // 0: all
   double lr = 5e-5, warmup_ratio = 0.1, weight_decay = 0.01;
@@ -22,9 +26,15 @@ struct TrainingOptions {
 void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& default_output);
 nn::TrainingArguments training_arguments(const TrainingOptions& o);
 
+// With --lora: put LoRA adapters on the target Linears and freeze the rest, except the head that
+// PEFT's task_type ("SEQ_CLS", "QUESTION_ANS") trains fully; prints PEFT's trainable-parameter line.
+std::optional<bert::LoraConfig> apply_lora_option(nn::Module& model, const TrainingOptions& o,
+                                                  const std::string& task_type);
+
 // save_pretrained into `output`, plus the tokenizer files of the starting model folder, so the
-// folder is complete for `bertlab classify/qa` and for transformers.
-void save_finetuned(const nn::Module& model, const bert::BertConfig& config, const std::filesystem::path& model_folder,
-                    const std::filesystem::path& output);
+// folder is complete for `bertlab classify/qa` and for transformers. A LoRA run also saves the
+// PEFT adapter in output/adapter, then merges it, so `output` is a plain model.
+void save_finetuned(nn::Module& model, const bert::BertConfig& config, const std::filesystem::path& model_folder,
+                    const std::filesystem::path& output, const std::optional<bert::LoraConfig>& lora);
 
 }  // namespace bertlab::cli

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "bert/lora.h"                   // defines: LoraConfig, apply_lora
 #include "bert/finetune.h"               // defines: classification_step, qa_step, evaluate_*
 #include "tests/tokenizer/tiny_vocab.h"  // defines: ScratchDir, vocab_file_text
 
@@ -133,6 +134,29 @@ TEST_CASE("finetune: a tiny BERT learns whether a sentence contains a word (accu
   BertForSequenceClassification model(config);
   Generator gen(0);
   init_bert_weights(model, config.initializer_range, gen);
+  nn::Trainer trainer(
+      model, tiny_args(150), static_cast<int64_t>(train.size()),
+      [&](const std::vector<int64_t>& rows) { return classification_step(model, tok, train, rows, 32); },
+      [&] { return evaluate_classification(model, tok, held_out, 32); });
+  trainer.train();
+  INFO("held-out accuracy " << trainer.last_metrics().at("eval_accuracy"));
+  CHECK(trainer.last_metrics().at("eval_accuracy") >= 0.95);
+}
+
+TEST_CASE("finetune: LoRA on query/value plus the classifier learns the same task (accuracy >= 95%)",
+          "[finetune][lora]") {
+  testing::ScratchDir dir("finetune_cls_lora");
+  const auto tok = tiny_tokenizer(dir);
+  const auto train = cls_examples(1, 2000), held_out = cls_examples(2, 200);
+  BertConfig config = tiny_config(tok);
+  config.id2label = train.label_names;
+  BertForSequenceClassification model(config);
+  Generator gen(0);
+  init_bert_weights(model, config.initializer_range, gen);
+  LoraConfig lora = LoraConfig::from_cli_spec("r=8,alpha=16,targets=query,value");
+  lora.task_type = "SEQ_CLS";  // PEFT trains the classifier fully for this task type
+  apply_lora(model, lora);
+  CHECK(model.num_parameters(/*only_trainable=*/true) < model.num_parameters() / 2);
   nn::Trainer trainer(
       model, tiny_args(150), static_cast<int64_t>(train.size()),
       [&](const std::vector<int64_t>& rows) { return classification_step(model, tok, train, rows, 32); },

@@ -229,3 +229,16 @@ TEST_CASE("save_adapter / load_adapter: a round trip restores A and B exactly", 
   CHECK_THROWS_WITH(load_adapter(third, dir), Catch::Contains("missing adapter tensor(s)"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("LoraConfig: the command line's short form", "[lora]") {
+  const bertlab::bert::LoraConfig c = bertlab::bert::LoraConfig::from_cli_spec("r=4,alpha=16,dropout=0.1,targets=query,value,key");
+  CHECK(c.r == 4);
+  CHECK(c.lora_alpha == 16.0);
+  CHECK(c.lora_dropout == 0.1);
+  CHECK(c.target_modules == std::vector<std::string>{"query", "value", "key"});
+  CHECK(c.scaling() == 4.0);  // alpha / r = 16 / 4
+  CHECK(bertlab::bert::LoraConfig::from_cli_spec("r=8").target_modules == std::vector<std::string>{"query", "value"});
+  REQUIRE_THROWS_WITH(bertlab::bert::LoraConfig::from_cli_spec("r=eight"), Catch::Contains("r: expected a number"));
+  REQUIRE_THROWS_WITH(bertlab::bert::LoraConfig::from_cli_spec("rank=8"), Catch::Contains("unknown key \"rank\""));
+  REQUIRE_THROWS_WITH(bertlab::bert::LoraConfig::from_cli_spec("query"), Catch::Contains("expected items like"));
+}
