@@ -4,6 +4,7 @@
 
 #include "bert/checkpoint.h"  // defines: save_pretrained
 #include "bert/lora.h"        // defines: apply_lora, save_adapter, merge_and_unload
+#include "viz/curves.h"       // defines: write_history_plot
 
 namespace bertlab::cli {
 
@@ -68,6 +69,8 @@ void save_finetuned(nn::Module& model, const bert::BertConfig& config, const fs:
   for (const char* file : {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"})
     if (fs::exists(model_folder / file) && !fs::equivalent(model_folder, output))
       fs::copy_file(model_folder / file, output / file, fs::copy_options::overwrite_existing);
+  if (fs::exists(output / "history.jsonl"))  // the training curves, next to the checkpoints
+    viz::write_history_plot(output / "history.jsonl", output / "history.svg");
   fmt::print("saved the fine-tuned model to {}\n", output.string());
 }
 

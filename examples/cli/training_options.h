@@ -33,7 +33,8 @@ std::optional<bert::LoraConfig> apply_lora_option(nn::Module& model, const Train
 
 // save_pretrained into `output`, plus the tokenizer files of the starting model folder, so the
 // folder is complete for `bertlab classify/qa` and for transformers. A LoRA run also saves the
-// PEFT adapter in output/adapter, then merges it, so `output` is a plain model.
+// PEFT adapter in output/adapter, then merges it, so `output` is a plain model. The training
+// curves of output/history.jsonl are drawn into output/history.svg.
 void save_finetuned(nn::Module& model, const bert::BertConfig& config, const std::filesystem::path& model_folder,
                     const std::filesystem::path& output, const std::optional<bert::LoraConfig>& lora);
 

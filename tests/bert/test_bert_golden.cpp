@@ -10,6 +10,7 @@
 #include "bert/forward_outputs.h"
 #include "tests/support/all_close.h"
 #include "tests/support/fixtures.h"
+#include "tests/tokenizer/tiny_vocab.h"  // defines: ScratchDir
 #include "tests/support/golden.h"
 
 using namespace bertlab;
@@ -79,4 +80,33 @@ TEST_CASE("save_pretrained: a saved model loads back with identical outputs", "[
   CHECK(BertConfig::from_json_file(out_dir / "config.json").architectures ==
         std::vector<std::string>{"BertForMaskedLM"});
   std::filesystem::remove_all(out_dir);
+}
+
+TEST_CASE("from_pretrained: legacy names load as in transformers (gamma/beta, decoder, position_ids)",
+          "[bert][golden]") {
+  auto dir = fixture("models/tiny-bert");
+  if (!dir) return;
+  // Rewrite tiny-bert the way bert-base-uncased's own checkpoint spells it.
+  const SafetensorsFile original = SafetensorsFile::open(*dir / "model.safetensors");
+  SafetensorsWriter legacy;
+  for (const std::string& name : original.names()) {
+    std::string key = name;
+    for (auto [from, to] : {std::pair{"LayerNorm.weight", "LayerNorm.gamma"}, {"LayerNorm.bias", "LayerNorm.beta"}})
+      if (key.size() > std::string(from).size() && key.compare(key.size() - std::string(from).size(), std::string::npos, from) == 0)
+        key = key.substr(0, key.size() - std::string(from).size()) + to;
+    legacy.add(key, original.tensor(name));
+  }
+  legacy.add("cls.predictions.decoder.weight", original.tensor("bert.embeddings.word_embeddings.weight"));
+  legacy.add("bert.embeddings.position_ids", IntTensor(std::vector<int64_t>(64, 0), {1, 64}));
+  ScratchDir out("legacy_checkpoint");
+  std::filesystem::copy_file(*dir / "config.json", out.path / "config.json");
+  legacy.save(out.path / "model.safetensors");
+
+  auto want = from_pretrained<BertForMaskedLM>(dir->string());
+  auto got = from_pretrained<BertForMaskedLM>(out.path.string());
+  const IntTensor ids({101, 7592, 103, 102}, {1, 4});
+  CHECK_THAT(got->forward(ids).logits, AllClose(want->forward(ids).logits, 0.0, 0.0));
+  const LoadReport report = load_weights(*got, SafetensorsFile::open(out.path / "model.safetensors"));
+  CHECK(report.renamed_keys.size() == 2 * 6);  // weight+bias of 6 LayerNorms (embeddings, 2 × 2 layers, mlm head)
+  CHECK(report.missing_keys.empty());
 }
