@@ -1,0 +1,83 @@
+// bert-base-sized BertModel forward and a BertForMaskedLM training step, random weights, fp32,
+// 2 threads (or OMP_NUM_THREADS): the shapes of issue 4. bench/bert_torch.py measures the same
+// shapes with HuggingFace transformers on PyTorch; bench/compare_bert.sh prints ours / torch.
+//
+//   ./build/bench/bertlab_bench --benchmark_filter=bert_
+// Counters: GFLOP/s (matmul FLOPs only, the ~99% that matter) and peak_rss_MB of the process.
+#include <benchmark/benchmark.h>
+#include <omp.h>
+#include <sys/resource.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "bert/for_masked_lm.h"  // defines: BertForMaskedLM, BertModel
+#include "tensor/autograd.h"     // defines: NoGradGuard
+
+namespace {
+
+using namespace bertlab;
+
+const bert::BertConfig kBase;  // the defaults are bert-base-uncased's
+
+IntTensor random_ids(int64_t B, int64_t S) {
+  std::mt19937 gen(0);
+  std::uniform_int_distribution<int64_t> word(1000, kBase.vocab_size - 1);
+  std::vector<int64_t> ids(B * S);
+  for (int64_t& id : ids) id = word(gen);
+  return IntTensor(std::move(ids), {B, S});
+}
+
+// Forward matmul FLOPs of the encoder: per token and layer 2·(4H² + 2HI) for the Linears and
+// 2·2·S·H for q·kᵀ and probs·v.
+double encoder_flops(int64_t B, int64_t S) {
+  const double H = kBase.hidden_size, I = kBase.intermediate_size;
+  return static_cast<double>(B * S * kBase.num_hidden_layers) * (2 * (4 * H * H + 2 * H * I) + 4.0 * S * H);
+}
+
+void report(benchmark::State& state, double flops_per_iteration) {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(flops_per_iteration * static_cast<double>(state.iterations()) * 1e-9, benchmark::Counter::kIsRate);
+  state.counters["peak_rss_MB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  state.counters["threads"] = omp_get_max_threads();
+}
+
+void use_two_threads_unless_told() { omp_set_num_threads(std::getenv("OMP_NUM_THREADS") ? omp_get_max_threads() : 2); }
+
+void BM_bert_forward(benchmark::State& state) {
+  use_two_threads_unless_told();
+  const int64_t B = state.range(0), S = state.range(1);
+  bert::BertModel model(kBase);
+  model.eval();
+  const IntTensor ids = random_ids(B, S);
+  NoGradGuard no_grad;
+  for (auto _ : state) benchmark::DoNotOptimize(model.forward(ids).last_hidden_state.data());
+  report(state, encoder_flops(B, S));
+}
+
+// forward + backward of the MLM loss (15% of positions labelled), as one training step without
+// the optimizer. Backward costs about twice the forward; the decoder adds 2·H·V per token.
+void BM_bert_mlm_train_step(benchmark::State& state) {
+  use_two_threads_unless_told();
+  const int64_t B = state.range(0), S = state.range(1);
+  bert::BertForMaskedLM model(kBase);
+  model.train();
+  const IntTensor ids = random_ids(B, S);
+  IntTensor labels(std::vector<int64_t>(B * S, -100), {B, S});
+  for (int64_t i = 0; i < B * S; i += 7) labels.data[i] = ids.data[i];
+  for (auto _ : state) {
+    model.zero_grad();
+    model.forward(ids, {}, {}, labels).loss.backward();
+  }
+  const double decoder = 2.0 * B * S * kBase.hidden_size * kBase.vocab_size;
+  report(state, 3.0 * (encoder_flops(B, S) + decoder));
+}
+
+BENCHMARK(BM_bert_forward)->ArgNames({"B", "S"})->Args({1, 26})->Args({1, 128})->Args({8, 128})->Args({1, 512})
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_bert_mlm_train_step)->ArgNames({"B", "S"})->Args({8, 128})->Unit(benchmark::kMillisecond)->UseRealTime()
+    ->MinTime(5.0);
+
+}  // namespace
