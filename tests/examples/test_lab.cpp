@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -34,8 +35,10 @@ std::string read_file(const fs::path& path) {
 Run run_bertlab(const std::string& args, const std::string& env = "") {
   const fs::path cli = fs::path(BERTLAB_BINARY_DIR) / "examples" / "bertlab";
   REQUIRE(fs::exists(cli));
-  const fs::path out = fs::temp_directory_path() / "bertlab_lab_test.out";
-  const fs::path err = fs::temp_directory_path() / "bertlab_lab_test.err";
+  // Files of this process's own: CTest runs tests side by side, each in its own process.
+  const std::string stem = fmt::format("bertlab_lab_test_{}", getpid());
+  const fs::path out = fs::temp_directory_path() / (stem + ".out");
+  const fs::path err = fs::temp_directory_path() / (stem + ".err");
   const std::string command = fmt::format(R"({} "{}" {} > "{}" 2> "{}")", env, cli.string(), args, out.string(), err.string());
   const int status = std::system(command.c_str());
   Run run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
