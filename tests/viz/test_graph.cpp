@@ -6,6 +6,7 @@
 #include "tensor/autograd.h"         // defines: to_dot
 #include "tensor/ops.h"              // defines: sum, mul
 #include "tensor/random.h"           // defines: Generator
+#include "tests/support/tiny_config.h"  // defines: tiny_config
 #include "tests/support/fixtures.h"  // defines: running_in_ci
 #include "viz/graph.h"               // defines: name_parameters, dot_to_svg
 
@@ -26,13 +27,8 @@ TEST_CASE("to_dot: quotes and backslashes in names are escaped; the loss is high
 }
 
 TEST_CASE("name_parameters: the MLM loss graph names every parameter by its checkpoint key", "[viz][bert]") {
-  bert::BertConfig config;
-  config.vocab_size = 16;
-  config.hidden_size = 8;
-  config.num_hidden_layers = 1;
-  config.num_attention_heads = 2;
-  config.intermediate_size = 16;
-  config.max_position_embeddings = 8;
+  bert::BertConfig config = testing::tiny_config();
+  config.num_hidden_layers = 1;  // one layer keeps the graph small
   bert::BertForMaskedLM model(config);
   Generator gen(0);
   bert::init_bert_weights(model, config.initializer_range, gen);
