@@ -11,6 +11,8 @@
 #include <map>
 #include <string>
 
+#include "bert/for_masked_lm.h"
+#include "nn/optim.h"
 #include "tensor/safetensors.h"
 #include "tests/support/all_close.h"
 
@@ -48,6 +50,19 @@ inline int compare_with_golden(const std::map<std::string, Tensor>& outputs, con
     ++compared;
   }
   return compared;
+}
+
+// One training step of the tiny-bert fixture's AdamW runs: the MLM loss on the golden batch must
+// equal adamw<step>.loss_before (the README's loss rule) before backward and opt.step().
+inline void adamw_step_on_golden(const bert::BertForMaskedLM& model, nn::Optimizer& opt,
+                                 const SafetensorsFile& golden, int step) {
+  bert::MaskedLMOutput out = model.forward(golden.int_tensor("input_ids"), golden.int_tensor("attention_mask"),
+                                           golden.int_tensor("token_type_ids"), golden.int_tensor("mlm_labels"));
+  const float gold_loss = golden.tensor("adamw" + std::to_string(step) + ".loss_before").item();
+  CHECK(std::fabs(out.loss.item() - gold_loss) <= 1e-5 + 1e-6 * std::fabs(gold_loss));
+  opt.zero_grad();
+  out.loss.backward();
+  opt.step();
 }
 
 }  // namespace bertlab::testing
