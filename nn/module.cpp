@@ -73,23 +73,6 @@ void Module::zero_grad() {
   for (Tensor& p : parameters()) p.zero_grad();
 }
 
-void Module::set_parameter(const std::string& dotted_name, const Tensor& value) {
-  const size_t dot = dotted_name.find('.');
-  if (dot != std::string::npos) {
-    for (auto& [name, child] : children_)
-      if (name == dotted_name.substr(0, dot)) return child->set_parameter(dotted_name.substr(dot + 1), value);
-  } else {
-    for (auto& [name, param] : parameters_)
-      if (name == dotted_name) {
-        BERT_CHECK(value.shape() == param->shape(), "set_parameter: {}: expected shape {}, got {}", dotted_name,
-                   param->shape(), value.shape());
-        *param = value;
-        return;
-      }
-  }
-  throw Error(fmt::format("set_parameter: no parameter named \"{}\" in {}", dotted_name, type_name()));
-}
-
 void Module::replace_child(const std::string& name, Module& child) {
   for (auto& [registered, old] : children_)
     if (registered == name) {

@@ -48,8 +48,6 @@ class Module {
   bool is_training() const { return training_; }
   void zero_grad();  // drop every parameter's gradient
 
-  // Replace a registered parameter's tensor (e.g. to tie two weights to one tensor).
-  void set_parameter(const std::string& dotted_name, const Tensor& value);
   // Point the registered child `name` at another module, which the caller keeps alive. Only the
   // name tree changes (names, printing, train()); forward() still calls the member, so a member
   // that must behave differently hands over itself (see Linear::lora in nn/linear.h).
