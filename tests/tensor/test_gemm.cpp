@@ -1,7 +1,7 @@
 // gemm and gemm_batched against gemm_ref over shapes that hit every edge of the blocking:
 // sizes 0 and 1, non-multiples of the 6×16 tile, several k blocks, all four transposes.
 #include "tensor/kernels/gemm.h"  // defines: gemm_ref, gemm, gemm_batched
-#include "tensor/random.h"        // defines: Generator
+#include "tests/support/random_floats.h"  // defines: random_floats
 
 #include <catch2/catch.hpp>
 #include <omp.h>
@@ -11,15 +11,9 @@
 #include <vector>
 
 using bertlab::kernels::GemmArgs;
+using bertlab::testing::random_floats;
 
 namespace {
-
-std::vector<float> random_floats(int64_t n, uint64_t seed) {
-  bertlab::Generator gen(seed);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = 2.0f * gen.uniform() - 1.0f;  // [-1, 1)
-  return v;
-}
 
 // Operands for one C = op(A)·op(B) problem, stored as the flags say, with padded leading
 // dimensions (ld = columns + 3) so that a kernel that ignores ld is caught.
@@ -32,8 +26,8 @@ struct Problem {
     g.accumulate = accumulate;
     const int64_t a_rows = trans_a ? K : M, b_rows = trans_b ? N : K;
     g.lda = (trans_a ? M : K) + 3, g.ldb = (trans_b ? K : N) + 3, g.ldc = N + 3;
-    a = random_floats(a_rows * g.lda, 1), b = random_floats(b_rows * g.ldb, 2);
-    c = random_floats(M * g.ldc, 3);  // nonzero, so that accumulate = false must overwrite it
+    a = random_floats(a_rows * g.lda, 1, -1.0f, 1.0f), b = random_floats(b_rows * g.ldb, 2, -1.0f, 1.0f);
+    c = random_floats(M * g.ldc, 3, -1.0f, 1.0f);  // nonzero, so that accumulate = false must overwrite it
     g.A = a.data(), g.B = b.data(), g.C = c.data();
   }
 };

@@ -5,7 +5,7 @@
 #include "tensor/kernels/layer_norm.h"   // defines: layer_norm_row (+ backward)
 #include "tensor/kernels/simd.h"         // defines: Batch
 #include "tensor/kernels/softmax.h"      // defines: softmax_row (+ backward), log_sum_exp
-#include "tensor/random.h"               // defines: Generator
+#include "tests/support/random_floats.h"  // defines: random_floats
 
 #include <catch2/catch.hpp>
 
@@ -15,15 +15,9 @@
 #include <vector>
 
 using namespace bertlab::kernels;
+using bertlab::testing::random_floats;
 
 namespace {
-
-std::vector<float> random_floats(int64_t n, uint64_t seed, float lo = -3.0f, float hi = 3.0f) {
-  bertlab::Generator gen(seed);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = lo + (hi - lo) * gen.uniform();
-  return v;
-}
 
 // |got - want| <= atol + rtol·|want| for every element, reporting the first that is not.
 void require_all_close(const std::vector<float>& got, const std::vector<float>& want,
