@@ -5,46 +5,15 @@
 //   ./build/bench/bertlab_bench --benchmark_filter=bert_
 // Counters: GFLOP/s (matmul FLOPs only, the ~99% that matter) and peak_rss_MB of the process.
 #include <benchmark/benchmark.h>
-#include <omp.h>
-#include <sys/resource.h>
 
-#include <cstdlib>
-#include <random>
-
+#include "bench/bert_base.h"     // defines: kBase, random_ids, encoder_flops, report
 #include "bert/for_masked_lm.h"  // defines: BertForMaskedLM, BertModel
 #include "tensor/autograd.h"     // defines: NoGradGuard
 
 namespace {
 
 using namespace bertlab;
-
-const bert::BertConfig kBase;  // the defaults are bert-base-uncased's
-
-IntTensor random_ids(int64_t B, int64_t S) {
-  std::mt19937 gen(0);
-  std::uniform_int_distribution<int64_t> word(1000, kBase.vocab_size - 1);
-  std::vector<int64_t> ids(B * S);
-  for (int64_t& id : ids) id = word(gen);
-  return IntTensor(std::move(ids), {B, S});
-}
-
-// Forward matmul FLOPs of the encoder: per token and layer 2·(4H² + 2HI) for the Linears and
-// 2·2·S·H for q·kᵀ and probs·v.
-double encoder_flops(int64_t B, int64_t S) {
-  const double H = kBase.hidden_size, I = kBase.intermediate_size;
-  return static_cast<double>(B * S * kBase.num_hidden_layers) * (2 * (4 * H * H + 2 * H * I) + 4.0 * S * H);
-}
-
-void report(benchmark::State& state, double flops_per_iteration) {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  state.counters["GFLOP/s"] =
-      benchmark::Counter(flops_per_iteration * static_cast<double>(state.iterations()) * 1e-9, benchmark::Counter::kIsRate);
-  state.counters["peak_rss_MB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
-  state.counters["threads"] = omp_get_max_threads();
-}
-
-void use_two_threads_unless_told() { omp_set_num_threads(std::getenv("OMP_NUM_THREADS") ? omp_get_max_threads() : 2); }
+using namespace bertlab::bench;
 
 void BM_bert_forward(benchmark::State& state) {
   use_two_threads_unless_told();

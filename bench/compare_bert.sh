@@ -2,12 +2,13 @@
 # bert-base forward and MLM training step: ours against transformers on PyTorch, one after the
 # other on 2 threads, then time ours / torch per shape (< 1 = we are faster) and peak memory.
 #
-#   bench/compare_bert.sh [BUILD_DIR]     (default build; configured with -DBERTLAB_BENCH=ON)
+#   PYTHON=/path/to/python3 bench/compare_bert.sh [BUILD_DIR]   (default build, configured with
+#   -DBERTLAB_BENCH=ON; PYTHON has torch + transformers, default python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 ours=$("$build/bench/bertlab_bench" --benchmark_filter='bert_' --benchmark_format=json 2>/dev/null)
-torch=$(/usr/bin/python3 bench/bert_torch.py 2>/dev/null)
+torch=$("${PYTHON:-python3}" bench/bert_torch.py 2>/dev/null)
 python3 - "$ours" "$torch" <<'PY'
 import json, sys
 ours, torch = json.loads(sys.argv[1])["benchmarks"], json.loads(sys.argv[2])

@@ -3,13 +3,13 @@
 # (batch 32 x 128 tokens, 2 threads each), then the ratio ours / torch (> 1 = we are faster).
 #
 #   bench/compare_minilm.sh [BUILD_DIR]      (default build; configured with -DBERTLAB_BENCH=ON)
-# Needs the fetched model (scripts/fetch-minilm) and /usr/bin/python3 with torch + transformers.
+# Needs the fetched model (scripts/fetch-minilm) and a Python with torch + transformers (PYTHON=..., default python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 model=$(scripts/fetch-minilm)
 ours=$("$build/bench/bertlab_bench" --benchmark_filter=minilm --benchmark_format=json 2>/dev/null)
-torch=$(/usr/bin/python3 bench/minilm_torch.py "$model" 2>/dev/null)
+torch=$("${PYTHON:-python3}" bench/minilm_torch.py "$model" 2>/dev/null)
 python3 - "$ours" "$torch" <<'PY'
 import json, sys
 bench = json.loads(sys.argv[1])["benchmarks"][0]

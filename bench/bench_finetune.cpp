@@ -1,0 +1,83 @@
+// One fine-tuning step of a bert-base-sized model — forward with labels, backward, AdamW — for
+// sequence classification at 8×128 and question answering at 8×384, full and with LoRA (r=8,
+// alpha 16, query+value, the head trained fully as PEFT's task models do). Random weights,
+// fp32, dropout on, 2 threads. bench/finetune_torch.py does the same steps in transformers +
+// PEFT on PyTorch; bench/compare_finetune.sh runs both, one process per step, and prints the
+// ratios and each process's peak RSS.
+//
+//   ./build/bench/bertlab_bench --benchmark_filter='finetune_step/task:1/B:8/S:384/lora:1'
+// LoRA freezes the base weights, so backward skips their weight gradients (dW = gᵀ·x, a third
+// of a Linear's FLOPs) and AdamW touches 0.3% of the parameters: the step must be cheaper.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+
+#include "bench/bert_base.h"                      // defines: kBase, random_ids, encoder_flops, report
+#include "bert/for_question_answering.h"          // defines: BertForQuestionAnswering
+#include "bert/for_sequence_classification.h"     // defines: BertForSequenceClassification
+#include "bert/lora.h"                            // defines: apply_lora, LoraConfig
+#include "nn/optim.h"                             // defines: AdamW, decay_groups
+
+namespace {
+
+using namespace bertlab;
+using namespace bertlab::bench;
+
+enum Task : int64_t { kSeqCls = 0, kQa = 1 };
+
+// [B] labels in [0, n): class ids, or answer start/end positions.
+IntTensor random_labels(int64_t B, int64_t n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_int_distribution<int64_t> pick(0, n - 1);
+  std::vector<int64_t> labels(B);
+  for (int64_t& label : labels) label = pick(gen);
+  return IntTensor(std::move(labels), {B});
+}
+
+template <class Model, class Loss>
+void run_steps(benchmark::State& state, Model& model, bool lora, const std::string& task_type, Loss loss) {
+  if (lora) {
+    bert::LoraConfig config;
+    config.r = 8;
+    config.lora_alpha = 16;
+    config.target_modules = {"query", "value"};
+    config.task_type = task_type;
+    bert::apply_lora(model, config);
+  }
+  model.train();
+  nn::AdamW optimizer(nn::decay_groups(model.named_parameters(), 0.01), 2e-5);
+  for (auto _ : state) {
+    loss(model).backward();
+    optimizer.step();
+    optimizer.zero_grad();
+  }
+}
+
+void BM_finetune_step(benchmark::State& state) {
+  use_two_threads_unless_told();
+  const int64_t task = state.range(0), B = state.range(1), S = state.range(2);
+  const bool lora = state.range(3) != 0;
+  const IntTensor ids = random_ids(B, S);
+  if (task == kSeqCls) {
+    const IntTensor labels = random_labels(B, 2, 1);
+    bert::BertForSequenceClassification model(kBase);  // 2 labels, HF's default
+    run_steps(state, model, lora, "SEQ_CLS",
+              [&](const auto& m) { return m.forward(ids, {}, {}, labels).loss; });
+  } else {
+    const IntTensor start = random_labels(B, S, 2), end = random_labels(B, S, 3);
+    bert::BertForQuestionAnswering model(kBase);
+    run_steps(state, model, lora, "QUESTION_ANS",
+              [&](const auto& m) { return m.forward(ids, {}, {}, start, end).loss; });
+  }
+  // Full: 3 forwards' worth (forward, dX, dW). LoRA: dW of the frozen Linears is skipped.
+  const double H = kBase.hidden_size, I = kBase.intermediate_size;
+  const double linear = static_cast<double>(B * S * kBase.num_hidden_layers) * 2 * (4 * H * H + 2 * H * I);
+  report(state, 3.0 * encoder_flops(B, S) - (lora ? linear : 0.0));
+}
+
+BENCHMARK(BM_finetune_step)->ArgNames({"task", "B", "S", "lora"})
+    ->Args({kSeqCls, 8, 128, 0})->Args({kSeqCls, 8, 128, 1})
+    ->Args({kQa, 8, 384, 0})->Args({kQa, 8, 384, 1})
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(10.0);
+
+}  // namespace
