@@ -21,10 +21,13 @@ Tensor dropout(const Tensor& x, float p, bool training, Generator& gen) {
   for (float& m : *mask) m = gen.uniform() < p ? 0.0f : survivor_scale;
 
   Tensor out = Tensor::empty(x.shape());
-  for (int64_t i = 0; i < x.numel(); ++i) out.data()[i] = x.data()[i] * (*mask)[i];
+  const float *px = x.data(), *pm = mask->data();
+  float* po = out.data();
+  for (size_t i = 0; i < mask->size(); ++i) po[i] = px[i] * pm[i];
   return record(out, "dropout", {x}, [x, mask](const Tensor&, const Tensor& dout) {
+    const float *g = dout.data(), *pm = mask->data();
     float* dx = x.grad_data();
-    for (int64_t i = 0; i < x.numel(); ++i) dx[i] += dout.data()[i] * (*mask)[i];
+    for (size_t i = 0; i < mask->size(); ++i) dx[i] += g[i] * pm[i];
   });
 }
 

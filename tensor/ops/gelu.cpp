@@ -8,16 +8,19 @@
 #include "tensor/autograd.h"
 #include "tensor/kernels/gelu.h"
 #include "tensor/ops.h"
+#include "tensor/ops/parallel.h"
 
 namespace bertlab {
 
 Tensor gelu(const Tensor& x, GeluApproximation approximate) {
   const bool exact = approximate == GeluApproximation::none;
   Tensor out = Tensor::empty(x.shape());
-  (exact ? kernels::gelu_simd : kernels::gelu_tanh_simd)(x.data(), out.data(), x.numel());
+  const auto forward = exact ? kernels::gelu_simd : kernels::gelu_tanh_simd;
+  detail::parallel_chunks(x.numel(), [&](int64_t i, int64_t n) { forward(x.data() + i, out.data() + i, n); });
   return record(out, exact ? "gelu" : "gelu_tanh", {x}, [x, exact](const Tensor&, const Tensor& dout) {
-    (exact ? kernels::gelu_backward_simd : kernels::gelu_tanh_backward_simd)(x.data(), dout.data(), x.grad_data(),
-                                                                            x.numel());
+    const auto backward = exact ? kernels::gelu_backward_simd : kernels::gelu_tanh_backward_simd;
+    float* dx = x.grad_data();
+    detail::parallel_chunks(x.numel(), [&](int64_t i, int64_t n) { backward(x.data() + i, dout.data() + i, dx + i, n); });
   });
 }
 

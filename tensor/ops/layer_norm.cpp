@@ -14,6 +14,7 @@
 #include "tensor/error.h"
 #include "tensor/kernels/layer_norm.h"
 #include "tensor/ops.h"
+#include "tensor/ops/parallel.h"
 
 namespace bertlab {
 
@@ -25,15 +26,16 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
              bias.shape());
   Tensor out = Tensor::empty(x.shape());
   auto mean = std::make_shared<std::vector<float>>(rows), rstd = std::make_shared<std::vector<float>>(rows);
-  for (int64_t r = 0; r < rows; ++r)
+  detail::parallel_rows(rows, n, [&](int64_t r) {
     kernels::layer_norm_row_simd(x.data() + r * n, weight.data(), bias.data(), eps, out.data() + r * n,
                                 &(*mean)[r], &(*rstd)[r], n);
+  });
 
   return record(out, "layer_norm", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
     float* dx = x.requires_grad() ? x.grad_data() : nullptr;
     float* dw = weight.requires_grad() ? weight.grad_data() : nullptr;
     float* db = bias.requires_grad() ? bias.grad_data() : nullptr;
-    for (int64_t r = 0; r < rows; ++r)
+    for (int64_t r = 0; r < rows; ++r)  // one thread: every row adds into the same dw and db
       kernels::layer_norm_row_backward_simd(x.data() + r * n, weight.data(), (*mean)[r], (*rstd)[r],
                                            dout.data() + r * n, dx ? dx + r * n : nullptr, dw, db, n);
   });

@@ -10,6 +10,7 @@
 #include "tensor/autograd.h"
 #include "tensor/error.h"
 #include "tensor/ops.h"
+#include "tensor/ops/parallel.h"
 
 namespace bertlab {
 
@@ -40,22 +41,29 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
 namespace {
 
 // dst[j] = src[the element that permutation `dims` moves to position j], for x of shape src_shape.
+// dst is written row by row (its last dimension); a row reads src with one stride, 1 when the
+// last dimension stays last, as in split_heads' [B, S, nh, hd] -> [B, nh, S, hd].
 void permute_copy(const float* src, const Shape& src_shape, const Shape& dims, float* dst, bool accumulate) {
   const Shape src_strides = contiguous_strides(src_shape);
-  Shape out_shape(dims.size()), strides(dims.size());  // strides: src stride for each out dim
-  for (size_t d = 0; d < dims.size(); ++d) {
+  const size_t rank = dims.size();
+  Shape out_shape(rank), strides(rank);  // strides: src stride for each out dim
+  for (size_t d = 0; d < rank; ++d) {
     out_shape[d] = src_shape[dims[d]];
     strides[d] = src_strides[dims[d]];
   }
-  const int64_t n = numel(src_shape);
-  for (int64_t j = 0; j < n; ++j) {
-    int64_t rest = j, offset = 0;
-    for (size_t d = dims.size(); d-- > 0;) {
+  const int64_t n = numel(src_shape), row = rank == 0 ? 1 : out_shape[rank - 1];
+  const int64_t step = rank == 0 ? 1 : strides[rank - 1];
+  if (n == 0) return;
+  detail::parallel_rows(n / row, row, [&](int64_t r) {
+    int64_t rest = r, offset = 0;  // where row r starts in src: peel its index over the outer dims
+    for (size_t d = rank > 0 ? rank - 1 : 0; d-- > 0;) {
       offset += (rest % out_shape[d]) * strides[d];
       rest /= out_shape[d];
     }
-    dst[j] = accumulate ? dst[j] + src[offset] : src[offset];
-  }
+    const float* s = src + offset;
+    float* o = dst + r * row;
+    for (int64_t k = 0; k < row; ++k) o[k] = accumulate ? o[k] + s[k * step] : s[k * step];
+  });
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "tensor/kernels/softmax.h"
 #include "tensor/ops.h"
 #include "tensor/ops/broadcast.h"
+#include "tensor/ops/parallel.h"
 
 namespace bertlab {
 
@@ -26,14 +27,15 @@ Tensor softmax(const Tensor& x, const Tensor& mask) {
   Tensor out = Tensor::empty(x.shape());
   // The mask row used by row r is the one holding the mask element of x's element r * n.
   const detail::BroadcastIndex mask_index(mask.defined() ? mask.shape() : x.shape(), x.shape());
-  for (int64_t r = 0; r < rows; ++r) {
+  detail::parallel_rows(rows, n, [&](int64_t r) {
     const float* m = mask.defined() ? mask.data() + mask_index(r * n) : nullptr;
     kernels::softmax_row_simd(x.data() + r * n, m, out.data() + r * n, n);
-  }
+  });
   return record(out, "softmax", {x}, [x, n, rows](const Tensor& out, const Tensor& dout) {
     float* dx = x.grad_data();
-    for (int64_t r = 0; r < rows; ++r)
+    detail::parallel_rows(rows, n, [&](int64_t r) {
       kernels::softmax_row_backward_simd(out.data() + r * n, dout.data() + r * n, dx + r * n, n);
+    });
   });
 }
 
