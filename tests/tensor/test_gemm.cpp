@@ -63,7 +63,7 @@ void require_gemm_matches_ref(Problem& p) {
 TEST_CASE("gemm: matches gemm_ref for all transposes and edge shapes", "[kernels]") {
   const int64_t M = GENERATE(0, 1, 5, 6, 7, 26, 121);
   const int64_t N = GENERATE(0, 1, 15, 16, 17, 40);
-  const int64_t K = GENERATE(0, 1, 3, 257);
+  const int64_t K = GENERATE(0, 1, 3, 385);  // 385: one past a k block (KC = 384)
   const bool trans_a = GENERATE(false, true), trans_b = GENERATE(false, true);
   const bool accumulate = GENERATE(false, true);
   CAPTURE(M, N, K, trans_a, trans_b, accumulate);
@@ -83,18 +83,18 @@ TEST_CASE("gemm: a worked 1x2 by 2x1 example", "[kernels]") {
 }
 
 TEST_CASE("gemm: large shapes with several cache blocks", "[kernels]") {
-  // 250×150×300 spans several blocks of C (MC = 120 rows, NC = 128 columns with AVX2) and
-  // two k blocks (KC = 256), each with a partial last one.
+  // 250×150×500 spans several blocks of C (MC = 120 rows, NC = 128 columns with AVX2) and
+  // two k blocks (KC = 384), each with a partial last one.
   const bool trans_a = GENERATE(false, true), trans_b = GENERATE(false, true);
   CAPTURE(trans_a, trans_b);
-  Problem p(250, 150, 300, trans_a, trans_b, false);
+  Problem p(250, 150, 500, trans_a, trans_b, false);
   require_gemm_matches_ref(p);
 }
 
 TEST_CASE("gemm: bitwise the same result for 1 and 2 threads", "[kernels]") {
   const int64_t M = GENERATE(26, 127), N = GENERATE(33, 130);
   CAPTURE(M, N);
-  Problem one(M, N, 300, false, true, false), two = one;
+  Problem one(M, N, 500, false, true, false), two = one;
   two.g.C = two.c.data();
   const int saved = omp_get_max_threads();
   omp_set_num_threads(1);
