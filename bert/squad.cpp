@@ -6,7 +6,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
-#include <sstream>
 
 #include "tensor/error.h"      // defines: BERT_CHECK
 #include "tokenizer/unicode.h"  // defines: decode_utf8, encode_utf8
@@ -173,20 +172,55 @@ std::vector<QaPrediction> postprocess_qa_predictions(const std::vector<SquadExam
 }
 
 // ---------------------------------------------------------------------------------------------
-// Metrics (SQuAD v1.1 evaluate-v1.1.py). Lower-casing here is ASCII-only; Python's is Unicode.
+// Metrics (SQuAD v1.1 evaluate-v1.1.py), on code points as Python's str does it.
 // ---------------------------------------------------------------------------------------------
 
 namespace {
+
+// Python's str.isspace(), what str.split() splits on: U+00A0 (no-break space) counts.
+bool is_space(char32_t c) {
+  const std::string_view cat = tokenizer::category(c);
+  return cat == "Zs" || cat == "Zl" || cat == "Zp" || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f) ||
+         c == 0x85;
+}
+
+// What the regex \w matches in a Python str: letters and numbers of any script, and '_'.
+bool is_word(char32_t c) {
+  const std::string_view cat = tokenizer::category(c);
+  return c == U'_' || cat[0] == 'L' || cat[0] == 'N';
+}
+
+// normalize_answer's steps: lower(), drop string.punctuation (ASCII only), replace each
+// \b(a|an|the)\b by a space, split on whitespace. Lower-casing is per character, so Python's
+// two context rules (final 'Σ' -> 'ς', 'İ' -> "i̇") are not applied.
 std::vector<std::string> normalized_tokens(const std::string& s) {
-  std::string text;
-  for (unsigned char c : s)
-    if (!std::ispunct(c)) text += static_cast<char>(std::tolower(c));  // string.punctuation = ASCII ispunct
-  std::istringstream words(text);
+  std::u32string text;
+  for (char32_t c : tokenizer::decode_utf8(s))
+    if (c >= 0x80 || !std::ispunct(static_cast<int>(c))) text += tokenizer::lowercase(c);
   std::vector<std::string> out;
-  for (std::string w; words >> w;)
-    if (w != "a" && w != "an" && w != "the") out.push_back(w);
+  std::u32string word;
+  const auto end_word = [&] {
+    if (!word.empty()) out.push_back(tokenizer::encode_utf8(word));
+    word.clear();
+  };
+  for (size_t i = 0; i < text.size();) {
+    size_t article = 0;  // the length of an article that starts a word at i, else 0
+    if (i == 0 || !is_word(text[i - 1]))
+      for (std::u32string_view a : {U"the", U"an", U"a"})
+        if (text.compare(i, a.size(), a) == 0 && (i + a.size() == text.size() || !is_word(text[i + a.size()]))) {
+          article = a.size();
+          break;
+        }
+    if (article > 0 || is_space(text[i]))
+      end_word();
+    else
+      word += text[i];
+    i += std::max<size_t>(article, 1);
+  }
+  end_word();
   return out;
 }
+
 }  // namespace
 
 std::string normalize_answer(const std::string& s) {

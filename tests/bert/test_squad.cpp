@@ -14,6 +14,11 @@ TEST_CASE("normalize_answer: lower-case, no punctuation, no articles, single spa
   CHECK(normalize_answer("An apple a day") == "apple day");
   CHECK(normalize_answer("  theatre ") == "theatre");  // "the" only as a whole word
   CHECK(normalize_answer("U.S.A.") == "usa");
+  // Unicode, as Python's str: the expected values are evaluate-v1.1.py's normalize_answer.
+  CHECK(normalize_answer("\u0141azienki Park") == "\u0142azienki park");  // Ł -> ł
+  CHECK(normalize_answer("New\u00a0York") == "new york");                 // no-break space splits
+  CHECK(normalize_answer("the\u2013a") == "\u2013");                       // an en dash is a word boundary
+  CHECK(normalize_answer("a_the an1 The.A") == "athe an1 thea");         // '_' and '.' are punctuation
 }
 
 TEST_CASE("exact_match_score and f1_score: SQuAD v1.1's definitions", "[squad]") {
