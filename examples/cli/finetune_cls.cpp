@@ -56,7 +56,7 @@ void run_finetune_cls(const ClsOptions& o) {
 void add_finetune_cls_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("finetune-cls", "Fine-tune a BERT for text classification (TSV/CSV, GLUE style)");
   auto opt = std::make_shared<ClsOptions>();
-  add_training_options(cmd, opt->train, "finetuned-cls");
+  add_training_options(cmd, opt->train, "finetuned-cls", /*default_max_length=*/128);
   cmd->add_option("--text", opt->columns.text, "text column: header name or 0-based index")->capture_default_str();
   cmd->add_option("--text-pair", opt->columns.text_pair, "second text column (sentence pairs)");
   cmd->add_option("--label", opt->columns.label, "label column: header name or 0-based index")->capture_default_str();

@@ -70,8 +70,7 @@ void run_finetune_qa(const QaOptions& o) {
 void add_finetune_qa_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("finetune-qa", "Fine-tune a BERT for extractive question answering (SQuAD v1.1 JSON)");
   auto opt = std::make_shared<QaOptions>();
-  add_training_options(cmd, opt->train, "finetuned-qa");
-  opt->train.max_length = 384;
+  add_training_options(cmd, opt->train, "finetuned-qa", /*default_max_length=*/384);  // HF run_qa's
   cmd->add_option("--doc-stride", opt->doc_stride, "overlap between context windows, in tokens")->capture_default_str();
   cmd->add_option("--train-articles", opt->train_articles, "only articles BEGIN:END of the training file");
   cmd->add_option("--eval-articles", opt->eval_articles, "only articles BEGIN:END of the evaluation file");

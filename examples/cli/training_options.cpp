@@ -10,8 +10,10 @@ namespace bertlab::cli {
 
 namespace fs = std::filesystem;
 
-void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& default_output) {
+void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& default_output,
+                          int64_t default_max_length) {
   o.output = default_output;
+  o.max_length = default_max_length;  // before the option is added, so --help shows it
   cmd->add_option("--model", o.model, "model folder to start from (config.json, model.safetensors, vocab.txt)")
       ->required();
   cmd->add_option("--train", o.train, "training data")->required();

@@ -23,7 +23,8 @@ struct TrainingOptions {
   uint64_t seed = 42;
 };
 
-void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& default_output);
+void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& default_output,
+                          int64_t default_max_length);
 nn::TrainingArguments training_arguments(const TrainingOptions& o);
 
 // With --lora: put LoRA adapters on the target Linears and freeze the rest, except the head that
