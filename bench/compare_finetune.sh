@@ -14,7 +14,7 @@ results=()
 for shape in "0 8 128" "1 8 384"; do
   for lora in 0 1; do
     set -- $shape
-    filter="finetune_step/task:$1/B:$2/S:$3/lora:$lora\$"
+    filter="finetune_step/task:$1/B:$2/S:$3/lora:$lora/"
     ours=$("$build/bench/bertlab_bench" --benchmark_filter="$filter" --benchmark_format=json 2>/dev/null)
     torch=$("$python" bench/finetune_torch.py "$1" "$2" "$3" "$lora" 2>/dev/null)
     results+=("$shape $lora" "$ours" "$torch")
