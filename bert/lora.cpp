@@ -164,7 +164,7 @@ void merge_and_unload(nn::Module& model) {
     if (!lora) return true;
     nn::Linear& base = lora->base_layer;
     const Tensor delta = lora->delta_weight();  // [out, in]
-    for (int64_t i = 0; i < delta.numel(); ++i) base.weight.data()[i] += delta.data()[i];
+    for (int64_t i = 0, end = delta.numel(); i < end; ++i) base.weight.data()[i] += delta.data()[i];
     parent.replace_child(name, base);
     base.lora.reset();  // destroys the wrapper (and its A, B); `child` is gone from here on
     return false;

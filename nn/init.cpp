@@ -14,12 +14,12 @@ NoInitGuard::~NoInitGuard() { g_init_enabled = previous_; }
 
 void normal_(const Tensor& t, float mean, float std, Generator& gen) {
   if (!g_init_enabled) return;
-  for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = gen.normal(mean, std);
+  for (int64_t i = 0, end = t.numel(); i < end; ++i) t.data()[i] = gen.normal(mean, std);
 }
 
 void uniform_(const Tensor& t, float low, float high, Generator& gen) {
   if (!g_init_enabled) return;
-  for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = low + (high - low) * gen.uniform();
+  for (int64_t i = 0, end = t.numel(); i < end; ++i) t.data()[i] = low + (high - low) * gen.uniform();
 }
 
 void constant_(const Tensor& t, float value) { std::fill_n(t.data(), t.numel(), value); }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "tensor/ops/parallel.h"  // defines: parallel_chunks
+
 namespace bertlab::nn {
 
 void Optimizer::zero_grad() {
@@ -42,13 +44,16 @@ void AdamW::step() {
       if (!p.grad().defined()) continue;  // untouched this step (PyTorch skips grad None)
       float *w = p.data(), *m = exp_avg[gi][pi].data(), *v = exp_avg_sq[gi][pi].data();
       const float* g = p.grad().data();
-      for (int64_t i = 0; i < p.numel(); ++i) {
-        w[i] *= decay;
-        m[i] = m[i] * b1 + c1 * g[i];
-        v[i] = v[i] * b2 + c2 * g[i] * g[i];
-        const float denom = std::sqrt(v[i]) / static_cast<float>(bias_correction2_sqrt) + static_cast<float>(eps);
-        w[i] -= step_size * (m[i] / denom);
-      }
+      // Each element's update is independent of the others: chunks go to all the cores.
+      detail::parallel_chunks(p.numel(), [&](int64_t begin, int64_t count) {
+        for (int64_t i = begin; i < begin + count; ++i) {
+          w[i] *= decay;
+          m[i] = m[i] * b1 + c1 * g[i];
+          v[i] = v[i] * b2 + c2 * g[i] * g[i];
+          const float denom = std::sqrt(v[i]) / static_cast<float>(bias_correction2_sqrt) + static_cast<float>(eps);
+          w[i] -= step_size * (m[i] / denom);
+        }
+      });
     }
   }
 }
@@ -65,18 +70,18 @@ void SGD::step() {
       if (!p.grad().defined()) continue;
       const float wd = static_cast<float>(groups_[gi].weight_decay);
       Tensor d = p.grad().clone();  // d = g + wd·p
-      for (int64_t i = 0; i < p.numel(); ++i) d.data()[i] += wd * p.data()[i];
+      for (int64_t i = 0, end = p.numel(); i < end; ++i) d.data()[i] += wd * p.data()[i];
       if (momentum != 0.0f) {
         Tensor& buf = momentum_buffer[gi][pi];
         if (!buf.defined()) {
           buf = d.clone();
         } else {
-          for (int64_t i = 0; i < p.numel(); ++i) buf.data()[i] = momentum * buf.data()[i] + d.data()[i];
+          for (int64_t i = 0, end = p.numel(); i < end; ++i) buf.data()[i] = momentum * buf.data()[i] + d.data()[i];
         }
         d = buf;
       }
       const float step = static_cast<float>(lr);
-      for (int64_t i = 0; i < p.numel(); ++i) p.data()[i] -= step * d.data()[i];
+      for (int64_t i = 0, end = p.numel(); i < end; ++i) p.data()[i] -= step * d.data()[i];
     }
 }
 

@@ -16,7 +16,7 @@ float clip_grad_norm_(const std::vector<Tensor>& params, float max_norm) {
   for (const Tensor& p : params) {
     if (!p.grad().defined()) continue;
     const float* g = p.grad().data();
-    for (int64_t i = 0; i < p.numel(); ++i) sum_sq += static_cast<double>(g[i]) * g[i];
+    for (int64_t i = 0, end = p.numel(); i < end; ++i) sum_sq += static_cast<double>(g[i]) * g[i];
   }
   const float total_norm = static_cast<float>(std::sqrt(sum_sq));
   const float clip_coef = max_norm / (total_norm + 1e-6f);
@@ -24,7 +24,7 @@ float clip_grad_norm_(const std::vector<Tensor>& params, float max_norm) {
     for (const Tensor& p : params) {
       if (!p.grad().defined()) continue;
       float* g = p.grad().data();
-      for (int64_t i = 0; i < p.numel(); ++i) g[i] *= clip_coef;
+      for (int64_t i = 0, end = p.numel(); i < end; ++i) g[i] *= clip_coef;
     }
   return total_norm;
 }

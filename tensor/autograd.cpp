@@ -75,7 +75,7 @@ void run_backward(const Tensor& root, const Tensor& dout) {
   // Seed: d(root)/d(root) = dout (1 for a scalar loss).
   const float* src = dout.data();
   float* g = root.grad_data();
-  for (int64_t i = 0; i < root.numel(); ++i) g[i] += src[i];
+  for (int64_t i = 0, end = root.numel(); i < end; ++i) g[i] += src[i];
 
   std::vector<std::shared_ptr<TensorImpl>> order = topological_order(root.impl_ptr());
   for (std::shared_ptr<TensorImpl>& t : order) {

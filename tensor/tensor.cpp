@@ -49,13 +49,13 @@ Tensor Tensor::from_blob(std::shared_ptr<float> data, const Shape& shape) {
 
 Tensor Tensor::randn(const Shape& shape, Generator& gen, float mean, float std) {
   Tensor t = empty(shape);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = gen.normal(mean, std);
+  for (int64_t i = 0, end = t.numel(); i < end; ++i) t.data()[i] = gen.normal(mean, std);
   return t;
 }
 
 Tensor Tensor::uniform(const Shape& shape, Generator& gen, float low, float high) {
   Tensor t = empty(shape);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = low + (high - low) * gen.uniform();
+  for (int64_t i = 0, end = t.numel(); i < end; ++i) t.data()[i] = low + (high - low) * gen.uniform();
   return t;
 }
 
@@ -134,7 +134,7 @@ int64_t IntTensor::size(int64_t d) const {
 
 Tensor to_float(const IntTensor& ids) {
   Tensor t = Tensor::empty(ids.shape);
-  for (int64_t i = 0; i < ids.numel(); ++i) t.data()[i] = static_cast<float>(ids.data[i]);
+  for (int64_t i = 0, end = ids.numel(); i < end; ++i) t.data()[i] = static_cast<float>(ids.data[i]);
   return t;
 }
 

@@ -12,12 +12,12 @@ namespace bertlab {
 // ---- sum over all elements: out = Σ x;  dx[i] += dout -------------------------------------
 Tensor sum(const Tensor& x) {
   double total = 0.0;  // double: a long sum of floats loses digits otherwise
-  for (int64_t i = 0; i < x.numel(); ++i) total += x.data()[i];
+  for (int64_t i = 0, end = x.numel(); i < end; ++i) total += x.data()[i];
   Tensor out = Tensor::scalar(static_cast<float>(total));
   return record(out, "sum", {x}, [x](const Tensor&, const Tensor& dout) {
     const float g = dout.item();
     float* dx = x.grad_data();
-    for (int64_t i = 0; i < x.numel(); ++i) dx[i] += g;
+    for (int64_t i = 0, end = x.numel(); i < end; ++i) dx[i] += g;
   });
 }
 

@@ -33,7 +33,7 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
   return record(out, "reshape", {x}, [x](const Tensor&, const Tensor& dout) {
     const float* g = dout.data();
     float* dx = x.grad_data();
-    for (int64_t i = 0; i < x.numel(); ++i) dx[i] += g[i];  // same element order
+    for (int64_t i = 0, end = x.numel(); i < end; ++i) dx[i] += g[i];  // same element order
   });
 }
 
