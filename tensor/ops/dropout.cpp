@@ -3,7 +3,8 @@
 // it is the identity (and records nothing).
 //
 //   out = x · keep / (1 - p),  keep ~ Bernoulli(1 - p)   =>   dx += dout · keep / (1 - p)
-// Saved: the scaled mask (keep / (1 - p)), drawn once in forward and reused by backward.
+// Saved: the keep mask, one byte per element (as PyTorch's bool mask), drawn once in forward
+// and reused by backward; for attention probabilities it is the largest thing a layer saves.
 // Reference: https://pytorch.org/docs/1.13/generated/torch.nn.Dropout.html
 #include <memory>
 
@@ -16,18 +17,18 @@ namespace bertlab {
 Tensor dropout(const Tensor& x, float p, bool training, Generator& gen) {
   BERT_CHECK(p >= 0.0f && p <= 1.0f, "dropout: expected a probability in [0, 1], got {}", p);
   if (!training || p == 0.0f) return x;
-  auto mask = std::make_shared<std::vector<float>>(x.numel());
+  auto keep = std::make_shared<std::vector<uint8_t>>(x.numel());
+  for (uint8_t& k : *keep) k = gen.uniform() >= p;
   const float survivor_scale = p < 1.0f ? 1.0f / (1.0f - p) : 0.0f;
-  for (float& m : *mask) m = gen.uniform() < p ? 0.0f : survivor_scale;
 
   Tensor out = Tensor::empty(x.shape());
-  const float *px = x.data(), *pm = mask->data();
+  const float* px = x.data();
   float* po = out.data();
-  for (size_t i = 0; i < mask->size(); ++i) po[i] = px[i] * pm[i];
-  return record(out, "dropout", {x}, [x, mask](const Tensor&, const Tensor& dout) {
-    const float *g = dout.data(), *pm = mask->data();
+  for (size_t i = 0; i < keep->size(); ++i) po[i] = px[i] * ((*keep)[i] ? survivor_scale : 0.0f);
+  return record(out, "dropout", {x}, [x, keep, survivor_scale](const Tensor&, const Tensor& dout) {
+    const float* g = dout.data();
     float* dx = x.grad_data();
-    for (size_t i = 0; i < mask->size(); ++i) dx[i] += g[i] * pm[i];
+    for (size_t i = 0; i < keep->size(); ++i) dx[i] += g[i] * ((*keep)[i] ? survivor_scale : 0.0f);
   });
 }
 
