@@ -10,7 +10,7 @@ namespace bertlab::nn {
 AttentionOutput scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
                                              const Dropout& dropout) {
   const float inv_sqrt_d = 1.0f / std::sqrt(static_cast<float>(q.size(-1)));
-  Tensor scores = scale(matmul(q, k, false, /*transpose_b=*/true), inv_sqrt_d);  // [B, N, S, S]
+  Tensor scores = matmul(q, k, false, /*transpose_b=*/true, inv_sqrt_d);         // [B, N, S, S]
   Tensor probs = softmax(scores, mask);                                          // [B, N, S, S]
   Tensor context = matmul(dropout.forward(probs), v);                            // [B, N, S, D]
   return {context, probs};

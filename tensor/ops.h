@@ -46,7 +46,10 @@ Tensor mean(const Tensor& x, int64_t dim, bool keepdim = false);
 // [..., M, K] @ [..., K, N] -> [..., M, N]. With transpose_a / transpose_b an operand is read
 // as its last two dimensions swapped (a stored [..., K, M], b stored [..., N, K]) without a copy.
 // The leading (batch) dimensions of a and b must be equal, or b may be 2-D (shared by all).
-Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false, bool transpose_b = false);
+// alpha scales the product, alpha · (a @ b), bit for bit as scale(matmul(a, b), alpha) but
+// without keeping the unscaled product for backward (attention's [B, N, S, S] scores).
+Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false, bool transpose_b = false,
+              float alpha = 1.0f);
 // nn.Linear: x [..., in] · weightᵀ [in, out] + bias [out] -> [..., out]. bias may be undefined.
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
 

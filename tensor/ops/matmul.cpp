@@ -6,10 +6,14 @@
 // and when A is stored transposed (op(A) = Aᵀ) its gradient is the transpose of that:
 //   dA = op(B) · dCᵀ  [K, M],   likewise  dB = dCᵀ · op(A)  [N, K] when B is stored transposed.
 // Each of these is one more GEMM with transpose flags, accumulating into the grad buffers.
+// With a scale, C = α · op(A) · op(B): forward scales C in place, backward uses α · dC as dC.
+#include <vector>
+
 #include "tensor/autograd.h"
 #include "tensor/error.h"
 #include "tensor/kernels/gemm.h"
 #include "tensor/ops.h"
+#include "tensor/ops/parallel.h"
 
 namespace bertlab {
 
@@ -49,7 +53,7 @@ void batched_gemm(GemmArgs g, int64_t batch, int64_t a_stride, int64_t b_stride,
 
 }  // namespace
 
-Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
+Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, float alpha) {
   const MatmulDims d = matmul_dims(a, b, ta, tb);
   Shape out_shape(a.shape().begin(), a.shape().end() - 2);
   out_shape.insert(out_shape.end(), {d.M, d.N});
@@ -59,9 +63,20 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
 
   // forward: C = op(A) · op(B)
   batched_gemm({ta, tb, d.M, d.N, d.K, a.data(), lda, b.data(), ldb, out.data(), d.N, false}, d.batch, sa, sb, sc);
+  if (alpha != 1.0f) {  // C = α · C, the same rounding as a separate scale op
+    float* c = out.data();
+    detail::parallel_chunks(out.numel(), [&](int64_t i, int64_t n) {
+      for (int64_t j = i; j < i + n; ++j) c[j] *= alpha;
+    });
+  }
 
   return record(out, "matmul", {a, b}, [=](const Tensor&, const Tensor& dout) {
-    const float* dC = dout.data();
+    std::vector<float> scaled;  // α · dC, only when there is a scale
+    if (alpha != 1.0f) {
+      scaled.assign(dout.data(), dout.data() + dout.numel());
+      for (float& g : scaled) g *= alpha;
+    }
+    const float* dC = alpha != 1.0f ? scaled.data() : dout.data();
     if (a.requires_grad()) {
       if (!ta)  // dA [M, K] += dC [M, N] · op(B)ᵀ
         batched_gemm({false, !tb, d.M, d.K, d.N, dC, d.N, b.data(), ldb, a.grad_data(), d.K, true}, d.batch, sc,

@@ -64,6 +64,24 @@ TEST_CASE("matmul: gradients for every transpose combination", "[ops][gradcheck]
   gradcheck([ta, tb](const auto& in) { return matmul(in[0], in[1], ta, tb); }, {a, b});
 }
 
+TEST_CASE("matmul: alpha scales the product exactly as a separate scale op, forward and backward", "[ops][gradcheck]") {
+  const bool ta = GENERATE(false, true), tb = GENERATE(false, true);
+  CAPTURE(ta, tb);
+  const float alpha = 0.17677669f;  // 1/√32, attention's scale for 32-wide heads
+  Tensor a = randn_param(ta ? Shape{2, 33, 7} : Shape{2, 7, 33}, 11), b = randn_param(tb ? Shape{2, 9, 33} : Shape{2, 33, 9}, 12);
+  Generator gen(13);
+  const Tensor dout = Tensor::randn({2, 7, 9}, gen);
+  const auto grads = [&](const Tensor& out) {
+    a.zero_grad(), b.zero_grad();
+    sum(mul(out, dout)).backward();
+    return std::vector<std::vector<float>>{out.to_vector(), a.grad().to_vector(), b.grad().to_vector()};
+  };
+  const auto fused = grads(matmul(a, b, ta, tb, alpha));
+  const auto separate = grads(scale(matmul(a, b, ta, tb), alpha));
+  CHECK(fused == separate);  // bit for bit: the same GEMMs, the same single rounding of the scale
+  gradcheck([&](const auto& in) { return matmul(in[0], in[1], ta, tb, alpha); }, {a, b});
+}
+
 TEST_CASE("linear: x Wᵀ + b by hand and its gradients", "[ops][gradcheck]") {
   // x = [1, 2], W = [[1, 0], [0, 1], [1, 1]], b = [0, 10, 100] -> [1, 12, 103]
   Tensor x = Tensor::from_vector({1, 2}, {1, 2}), w = Tensor::from_vector({1, 0, 0, 1, 1, 1}, {3, 2});
