@@ -1,6 +1,7 @@
 #include "tensor/tensor.h"  // defines: Tensor, IntTensor, to_float
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "tensor/autograd.h"
@@ -11,15 +12,23 @@ namespace bertlab {
 
 // ---- Factories --------------------------------------------------------------------------
 
-Tensor Tensor::empty(const Shape& shape) {
-  for (int64_t s : shape) BERT_CHECK(s >= 0, "Tensor::empty: negative size in shape {}", shape);
+namespace {
+// One allocation of numel floats (at least one, so data() is never null), uninitialized or
+// zeroed. calloc knows when memory fresh from the OS is already zero (large blocks always
+// are), so a big zeros() (a gradient buffer) costs no writing at all.
+Tensor allocate(const Shape& shape, bool zeroed) {
+  for (int64_t s : shape) BERT_CHECK(s >= 0, "Tensor: negative size in shape {}", shape);
+  const auto n = static_cast<size_t>(std::max<int64_t>(bertlab::numel(shape), 1));
+  void* p = zeroed ? std::calloc(n, sizeof(float)) : std::malloc(n * sizeof(float));
+  BERT_CHECK(p != nullptr, "Tensor: out of memory allocating {} floats for shape {}", n, shape);
   auto impl = std::make_shared<TensorImpl>();
-  // One allocation of numel floats (at least one, so data() is never null).
-  impl->data = std::shared_ptr<float>(new float[std::max<int64_t>(bertlab::numel(shape), 1)],
-                                      std::default_delete<float[]>());
+  impl->data = std::shared_ptr<float>(static_cast<float*>(p), std::free);
   impl->shape = shape;
   return Tensor(std::move(impl));
 }
+}  // namespace
+
+Tensor Tensor::empty(const Shape& shape) { return allocate(shape, /*zeroed=*/false); }
 
 Tensor Tensor::full(const Shape& shape, float value) {
   Tensor t = empty(shape);
@@ -27,7 +36,7 @@ Tensor Tensor::full(const Shape& shape, float value) {
   return t;
 }
 
-Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
+Tensor Tensor::zeros(const Shape& shape) { return allocate(shape, /*zeroed=*/true); }
 Tensor Tensor::ones(const Shape& shape) { return full(shape, 1.0f); }
 Tensor Tensor::scalar(float value) { return full({}, value); }
 
