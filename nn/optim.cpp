@@ -22,6 +22,26 @@ std::vector<std::vector<Tensor>> zeros_like_groups(const std::vector<ParamGroup>
 }
 }  // namespace
 
+namespace {
+struct AdamWScalars {
+  float decay, b1, b2, c1, c2, step_size, bias_correction2_sqrt, eps;
+};
+
+// The update of n elements, in PyTorch's order of operations. __restrict promises that w, m, v
+// and g do not overlap, so the compiler may update 8 elements per instruction (sqrt and
+// division in vector registers round exactly as the scalar ones).
+void adamw_update(float* __restrict w, float* __restrict m, float* __restrict v, const float* __restrict g,
+                  int64_t n, const AdamWScalars& s) {
+  for (int64_t i = 0; i < n; ++i) {
+    w[i] *= s.decay;
+    m[i] = m[i] * s.b1 + s.c1 * g[i];
+    v[i] = v[i] * s.b2 + s.c2 * g[i] * g[i];
+    const float denom = std::sqrt(v[i]) / s.bias_correction2_sqrt + s.eps;
+    w[i] -= s.step_size * (m[i] / denom);
+  }
+}
+}  // namespace
+
 AdamW::AdamW(std::vector<ParamGroup> groups, double lr_, double beta1_, double beta2_, double eps_)
     : Optimizer(std::move(groups), lr_), beta1(beta1_), beta2(beta2_), eps(eps_) {
   exp_avg = zeros_like_groups(groups_);
@@ -44,16 +64,10 @@ void AdamW::step() {
       if (!p.grad().defined()) continue;  // untouched this step (PyTorch skips grad None)
       float *w = p.data(), *m = exp_avg[gi][pi].data(), *v = exp_avg_sq[gi][pi].data();
       const float* g = p.grad().data();
+      const AdamWScalars s{decay, b1, b2, c1, c2, step_size, static_cast<float>(bias_correction2_sqrt),
+                           static_cast<float>(eps)};
       // Each element's update is independent of the others: chunks go to all the cores.
-      detail::parallel_chunks(p.numel(), [&](int64_t begin, int64_t count) {
-        for (int64_t i = begin; i < begin + count; ++i) {
-          w[i] *= decay;
-          m[i] = m[i] * b1 + c1 * g[i];
-          v[i] = v[i] * b2 + c2 * g[i] * g[i];
-          const float denom = std::sqrt(v[i]) / static_cast<float>(bias_correction2_sqrt) + static_cast<float>(eps);
-          w[i] -= step_size * (m[i] / denom);
-        }
-      });
+      detail::parallel_chunks(p.numel(), [&](int64_t i, int64_t n) { adamw_update(w + i, m + i, v + i, g + i, n, s); });
     }
   }
 }
