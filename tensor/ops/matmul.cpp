@@ -11,6 +11,7 @@
 
 #include "tensor/autograd.h"
 #include "tensor/error.h"
+#include "tensor/kernels/elementwise.h"
 #include "tensor/kernels/gemm.h"
 #include "tensor/ops.h"
 #include "tensor/ops/parallel.h"
@@ -65,16 +66,14 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, float alpha) {
   batched_gemm({ta, tb, d.M, d.N, d.K, a.data(), lda, b.data(), ldb, out.data(), d.N, false}, d.batch, sa, sb, sc);
   if (alpha != 1.0f) {  // C = α · C, the same rounding as a separate scale op
     float* c = out.data();
-    detail::parallel_chunks(out.numel(), [&](int64_t i, int64_t n) {
-      for (int64_t j = i; j < i + n; ++j) c[j] *= alpha;
-    });
+    detail::parallel_chunks(out.numel(), [&](int64_t i, int64_t n) { kernels::scale_simd(alpha, c + i, c + i, n); });
   }
 
   return record(out, "matmul", {a, b}, [=](const Tensor&, const Tensor& dout) {
     std::vector<float> scaled;  // α · dC, only when there is a scale
     if (alpha != 1.0f) {
-      scaled.assign(dout.data(), dout.data() + dout.numel());
-      for (float& g : scaled) g *= alpha;
+      scaled.resize(dout.numel());
+      kernels::scale_simd(alpha, dout.data(), scaled.data(), dout.numel());
     }
     const float* dC = alpha != 1.0f ? scaled.data() : dout.data();
     if (a.requires_grad()) {

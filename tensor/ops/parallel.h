@@ -1,7 +1,7 @@
 // Row loops shared out among the cores, for the ops that treat rows independently (softmax,
-// layer_norm, gelu, permute) and for elementwise ones. Each row is computed the same way whichever thread runs it, so
-// results are bitwise the same for any thread count. Small tensors stay on one thread: waking
-// the others would cost more than the work.
+// layer_norm, gelu, permute) and for elementwise ones (AdamW, matmul's scale). Each row is
+// computed the same way whichever thread runs it, so results are bitwise the same for any
+// thread count. Small tensors stay on one thread: waking the others would cost more than the work.
 //   parallel_rows(rows, n, [&](int64_t r) { softmax_row(x + r * n, out + r * n, n); });
 #pragma once
 
