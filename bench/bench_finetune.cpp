@@ -10,7 +10,8 @@
 // of a Linear's FLOPs) and AdamW touches 0.3% of the parameters: the step must be cheaper.
 #include <benchmark/benchmark.h>
 
-#include <memory>
+#include <random>
+#include <string>
 
 #include "bench/bert_base.h"                      // defines: kBase, random_ids, encoder_flops, report
 #include "bert/for_question_answering.h"          // defines: BertForQuestionAnswering
