@@ -3,7 +3,7 @@
 // PyTorch is bench/minilm_torch.py; bench/compare_minilm.sh runs both and prints ours / torch.
 //
 //   ./build/bench/bertlab_bench --benchmark_filter=minilm
-// items_per_second is sentences/s (wall clock). Without the fetched model (scripts/fetch-minilm)
+// median_ms is the time of one batch (wall clock). Without the fetched model (scripts/fetch-minilm)
 // the benchmark reports itself skipped.
 #include <benchmark/benchmark.h>
 #include <omp.h>
@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <random>
 
+#include "bench/timing.h"                // defines: median_ms
 #include "bert/checkpoint.h"            // defines: from_pretrained
 #include "bert/sentence_embedding.h"    // defines: mean_pooling, normalize
 #include "bert/sentence_transformer.h"  // defines: default_minilm_dir
@@ -45,12 +46,11 @@ void BM_minilm_embed(benchmark::State& state) {
   const IntTensor input_ids = random_sentences(model->config.vocab_size);
   const IntTensor attention_mask(std::vector<int64_t>(kBatch * kTokens, 1), {kBatch, kTokens});
   NoGradGuard no_grad;
-  for (auto _ : state) {
+  state.counters["median_ms"] = median_ms(state, [&] {
     const Tensor hidden = model->forward(input_ids, attention_mask).last_hidden_state;  // [B, S, H]
     const Tensor embeddings = bert::normalize(bert::mean_pooling(hidden, attention_mask));  // [B, H]
     benchmark::DoNotOptimize(embeddings.data());
-  }
-  state.SetItemsProcessed(state.iterations() * kBatch);
+  });
   state.counters["threads"] = omp_get_max_threads();
 }
 

@@ -17,7 +17,7 @@ for b in ours:
     name = b["name"].split("/")
     B, S = name[1].split(":")[1], name[2].split(":")[1]
     key = ("forward" if "forward" in name[0] else "mlm_train_step") + f"_{B}_{S}"
-    print(f"{name[0][3:] + ' ' + B + 'x' + S:28} {b['real_time']:11.1f} {torch[key]:9.1f} "
-          f"{b['real_time'] / torch[key]:10.2f} {b['GFLOP/s']:8.1f}")
+    print(f"{name[0][3:] + ' ' + B + 'x' + S:28} {b['median_ms']:11.1f} {torch[key]:9.1f} "
+          f"{b['median_ms'] / torch[key]:10.2f} {b['GFLOP/s']:8.1f}")
 print(f"peak RSS: bertlab {max(b['peak_rss_MB'] for b in ours):.0f} MB, torch {torch['peak_rss_MB']:.0f} MB")
 PY

@@ -31,12 +31,12 @@ full = {}
 for (task, B, S, lora), ours, torch in rows:
     name = f"{'qa' if task == '1' else 'seq-cls'} {B}x{S} {'LoRA' if lora == '1' else 'full'}"
     if lora == "0":
-        full[(task, S)] = (ours["real_time"], torch["ms"])
-    print(f"{name:22} {ours['real_time']:10.0f} {torch['ms']:9.0f} {ours['real_time'] / torch['ms']:10.2f} "
+        full[(task, S)] = (ours["median_ms"], torch["ms"])
+    print(f"{name:22} {ours['median_ms']:10.0f} {torch['ms']:9.0f} {ours['median_ms'] / torch['ms']:10.2f} "
           f"{ours['peak_rss_MB']:11.0f} {torch['peak_rss_MB']:12.0f}")
 for (task, B, S, lora), ours, torch in rows:
     if lora == "1":
         o, t = full[(task, S)]
         print(f"LoRA / full step, {'qa' if task == '1' else 'seq-cls'} {B}x{S}: bertlab "
-              f"{ours['real_time'] / o:.2f}, torch {torch['ms'] / t:.2f}")
+              f"{ours['median_ms'] / o:.2f}, torch {torch['ms'] / t:.2f}")
 PY

@@ -15,8 +15,8 @@ import json, sys
 bench = json.loads(sys.argv[1])["benchmarks"][0]
 if bench.get("error_occurred"):
     sys.exit("bertlab: " + bench.get("error_message", "benchmark failed"))
-ours, torch = bench["items_per_second"], json.loads(sys.argv[2])
-print(f"bertlab: {ours:8.1f} sentences/s  ({bench['real_time']:.0f} ms per batch of 32 x 128 tokens)")
+ours, torch = 32e3 / bench["median_ms"], json.loads(sys.argv[2])
+print(f"bertlab: {ours:8.1f} sentences/s  ({bench['median_ms']:.0f} ms per batch of 32 x 128 tokens)")
 print(f"torch:   {torch['sentences_per_second']:8.1f} sentences/s  ({1000 * torch['seconds_per_batch']:.0f} ms per batch,"
       f" torch {torch['torch_version']}, transformers {torch['transformers_version']})")
 print(f"ours / torch = {ours / torch['sentences_per_second']:.2f}")
