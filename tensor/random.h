@@ -26,6 +26,19 @@ class Generator {
   std::mt19937_64 engine_;
 };
 
+// The i-th number of a counter-based stream (SplitMix64's i-th output for the seed `key`),
+// uniform in [0, 1) like Generator::uniform. It is computed from (key, i) alone, without the
+// numbers before it, so a long stream can be drawn in chunks on every core and still come out
+// the same for any number of threads. Dropout draws its masks this way, one key per call.
+//   const uint64_t key = gen.next_u64();  float u = uniform_at(key, i);
+inline float uniform_at(uint64_t key, uint64_t i) {
+  uint64_t z = key + (i + 1) * 0x9E3779B97F4A7C15u;  // SplitMix64's state after i + 1 steps
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;           // ... and its output mix
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  z ^= z >> 31;
+  return static_cast<float>(z >> 40) * (1.0f / 16777216.0f);  // the top 24 bits, as uniform()
+}
+
 // The process-wide default generator (like torch.manual_seed's global one).
 Generator& default_generator();
 

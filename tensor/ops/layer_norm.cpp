@@ -8,7 +8,9 @@
 // Saved: mean and rstd per row [rows] (x̂ is recomputed from x, which saves memory).
 // The row kernels hold the arithmetic: tensor/kernels/layer_norm.h.
 // Reference: https://pytorch.org/docs/1.13/generated/torch.nn.LayerNorm.html
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 #include "tensor/autograd.h"
 #include "tensor/error.h"
@@ -35,9 +37,25 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
     float* dx = x.requires_grad() ? x.grad_data() : nullptr;
     float* dw = weight.requires_grad() ? weight.grad_data() : nullptr;
     float* db = bias.requires_grad() ? bias.grad_data() : nullptr;
-    for (int64_t r = 0; r < rows; ++r)  // one thread: every row adds into the same dw and db
-      kernels::layer_norm_row_backward_simd(x.data() + r * n, weight.data(), (*mean)[r], (*rstd)[r],
-                                           dout.data() + r * n, dx ? dx + r * n : nullptr, dw, db, n);
+    // dweight and dbias sum over all rows. Each block of kBlockRows rows sums into a partial
+    // row of its own, on whichever core, and the partial rows are added in block order: the
+    // same sums for any number of threads.
+    constexpr int64_t kBlockRows = 64;
+    const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows;
+    std::vector<float> partial(static_cast<size_t>(blocks * 2 * n), 0.0f);  // [blocks, 2, n]
+    detail::parallel_rows(blocks, kBlockRows * n, [&](int64_t b) {
+      float* pdw = partial.data() + b * 2 * n;
+      float* pdb = pdw + n;
+      for (int64_t r = b * kBlockRows; r < std::min(rows, (b + 1) * kBlockRows); ++r)
+        kernels::layer_norm_row_backward_simd(x.data() + r * n, weight.data(), (*mean)[r], (*rstd)[r],
+                                             dout.data() + r * n, dx ? dx + r * n : nullptr, dw ? pdw : nullptr,
+                                             db ? pdb : nullptr, n);
+    });
+    for (int64_t b = 0; b < blocks; ++b)
+      for (int64_t j = 0; j < n; ++j) {
+        if (dw) dw[j] += partial[b * 2 * n + j];
+        if (db) db[j] += partial[b * 2 * n + n + j];
+      }
   });
 }
 
