@@ -114,6 +114,11 @@ void store_tile(const Batch (&acc)[Rows][2], float* c, int64_t ldc, int64_t n, b
 template <int64_t Rows>
 void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t n,
                   bool add) {
+  // Ask for C's rows now, so that they arrive while the loop runs, not after it.
+  for (int64_t r = 0; r < Rows; ++r) {
+    __builtin_prefetch(c + r * ldc, 1);
+    __builtin_prefetch(c + r * ldc + NR - 1, 1);
+  }
   Batch acc[Rows][2];
   for (auto& row : acc) row[0] = row[1] = Batch(0.0f);
   for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
