@@ -180,6 +180,64 @@ void compute_block(const GemmArgs& g, const Packed& p, int64_t i0, int64_t mc, i
   }
 }
 
+// ===== Few rows of A times a transposed B: dot products, no packing =====
+// With trans_b, B is stored N×K (a Linear's weight [out, in]): row j of B holds column j of
+// the product, contiguous in k, and so does row i of A. C[i][j] is then the dot product of
+// two contiguous rows. The packed algorithm copies all N×K values of B first, but each is
+// used only M times: when A has few rows (the lab's 26 tokens) the copy costs more than the
+// multiply. So these GEMMs read both operands where they are: a tile of Rows×Cols dot
+// products runs down k together, 8 lanes at a time (each A load feeds Cols FMAs, each B load
+// Rows), and each sum is finished across its lanes at the end.
+constexpr int64_t kDotMaxRows = 64;  // up to this M the dot products win (measured: docs/simd.md)
+constexpr int64_t kDotRows = 2, kDotCols = 4;
+
+template <int64_t Rows, int64_t Cols>
+void dot_tile(const GemmArgs& g, int64_t i0, int64_t j0) {
+  const float* a = g.A + i0 * g.lda;
+  const float* b = g.B + j0 * g.ldb;
+  Batch acc[Rows][Cols];
+  for (auto& row : acc)
+    for (Batch& sum : row) sum = Batch(0.0f);
+  const int64_t k_vec = g.K - g.K % kW;  // the k that fill whole batches; the rest below
+  for (int64_t k = 0; k < k_vec; k += kW) {
+    Batch bk[Cols];
+    for (int64_t j = 0; j < Cols; ++j) bk[j] = Batch::load_unaligned(b + j * g.ldb + k);
+    for (int64_t i = 0; i < Rows; ++i) {
+      const Batch ak = Batch::load_unaligned(a + i * g.lda + k);
+      for (int64_t j = 0; j < Cols; ++j) acc[i][j] = xsimd::fma(ak, bk[j], acc[i][j]);
+    }
+  }
+  for (int64_t i = 0; i < Rows; ++i)
+    for (int64_t j = 0; j < Cols; ++j) {
+      float sum = xsimd::hadd(acc[i][j]);  // the 8 lanes' partial sums
+      for (int64_t k = k_vec; k < g.K; ++k) sum += a[i * g.lda + k] * b[j * g.ldb + k];
+      float& c = g.C[(i0 + i) * g.ldc + j0 + j];
+      c = g.accumulate ? c + sum : sum;
+    }
+}
+
+// Columns in groups of kDotCols (one at a time at the edge), rows in pairs, shared out among
+// the threads by column block: each C element is one thread's, computed the same way on any.
+void gemm_dot(const GemmArgs& g, bool parallel) {
+  constexpr int64_t kBlockCols = 16 * kDotCols;
+  const int64_t blocks = ceil_div(g.N, kBlockCols);
+#pragma omp parallel for schedule(static) if (parallel)
+  for (int64_t block = 0; block < blocks; ++block) {
+    const int64_t j_end = std::min(g.N, (block + 1) * kBlockCols);
+    for (int64_t j = block * kBlockCols; j < j_end; j += kDotCols) {
+      const bool full = j + kDotCols <= j_end;
+      for (int64_t i = 0; i < g.M; i += kDotRows) {
+        const bool pair = i + kDotRows <= g.M;
+        if (full) {
+          pair ? dot_tile<kDotRows, kDotCols>(g, i, j) : dot_tile<1, kDotCols>(g, i, j);
+        } else {
+          for (int64_t jj = j; jj < j_end; ++jj) pair ? dot_tile<kDotRows, 1>(g, i, jj) : dot_tile<1, 1>(g, i, jj);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // Threads share out the packing (panel by panel) and then the blocks of C (block by block,
@@ -191,14 +249,15 @@ void gemm(const GemmArgs& g) {
     for (int64_t i = 0; i < g.M && !g.accumulate; ++i) std::fill_n(g.C + i * g.ldc, g.N, 0.0f);
     return;
   }
+  // Small products, and calls from inside a parallel region (gemm_batched), use one thread.
+  const bool parallel = g.M * g.N * g.K >= kParallelMinWork && !omp_in_parallel();
+  if (g.trans_b && !g.trans_a && g.M <= kDotMaxRows) return gemm_dot(g, parallel);
   thread_local AlignedFloats a_buffer, b_buffer;  // reused across calls: no allocation per GEMM
   const int64_t m_pad = round_up(g.M, MR), n_pad = round_up(g.N, NR);
   const Packed p{grow(a_buffer, m_pad * g.K), grow(b_buffer, n_pad * g.K), m_pad, n_pad};
   const Strided a = view_a(g), bt = view_bt(g);
   const int64_t k_blocks = ceil_div(g.K, KC), a_panels = m_pad / MR, b_panels = n_pad / NR;
   const int64_t row_blocks = ceil_div(g.M, MC), col_blocks = ceil_div(g.N, NC);
-  // Small products, and calls from inside a parallel region (gemm_batched), use one thread.
-  const bool parallel = g.M * g.N * g.K >= kParallelMinWork && !omp_in_parallel();
 #pragma omp parallel if (parallel)
   {
 #pragma omp for schedule(static) nowait

@@ -61,7 +61,7 @@ void require_gemm_matches_ref(Problem& p) {
 }  // namespace
 
 TEST_CASE("gemm: matches gemm_ref for all transposes and edge shapes", "[kernels]") {
-  const int64_t M = GENERATE(0, 1, 5, 6, 7, 26, 121);
+  const int64_t M = GENERATE(0, 1, 5, 6, 7, 26, 64, 65, 121);  // 64 | 65: dot products | packed
   const int64_t N = GENERATE(0, 1, 15, 16, 17, 40);
   const int64_t K = GENERATE(0, 1, 3, 385);  // 385: one past a k block (KC = 384)
   const bool trans_a = GENERATE(false, true), trans_b = GENERATE(false, true);
