@@ -10,6 +10,7 @@
 
 #include "tensor/autograd.h"
 #include "tensor/error.h"
+#include "tensor/ops/parallel.h"
 #include "tensor/random.h"
 
 namespace bertlab {
@@ -33,15 +34,13 @@ bool keep_freed_memory_for_reuse() {
   return true;
 }
 
-// One allocation of numel floats (at least one, so data() is never null), uninitialized or
-// zeroed. calloc knows when memory fresh from the OS is already zero, so a big zeros() (a
-// gradient buffer) often costs no writing at all.
-Tensor allocate(const Shape& shape, bool zeroed) {
+// One allocation of numel floats (at least one, so data() is never null), uninitialized.
+Tensor allocate(const Shape& shape) {
   static const bool malloc_tuned = keep_freed_memory_for_reuse();
   (void)malloc_tuned;
   for (int64_t s : shape) BERT_CHECK(s >= 0, "Tensor: negative size in shape {}", shape);
   const auto n = static_cast<size_t>(std::max<int64_t>(bertlab::numel(shape), 1));
-  void* p = zeroed ? std::calloc(n, sizeof(float)) : std::malloc(n * sizeof(float));
+  void* p = std::malloc(n * sizeof(float));
   BERT_CHECK(p != nullptr, "Tensor: out of memory allocating {} floats for shape {}", n, shape);
   auto impl = std::make_shared<TensorImpl>();
   impl->data = std::shared_ptr<float>(static_cast<float*>(p), std::free);
@@ -50,15 +49,17 @@ Tensor allocate(const Shape& shape, bool zeroed) {
 }
 }  // namespace
 
-Tensor Tensor::empty(const Shape& shape) { return allocate(shape, /*zeroed=*/false); }
+Tensor Tensor::empty(const Shape& shape) { return allocate(shape); }
 
+// Filled on every core: backward zero-fills a gradient buffer for every intermediate tensor.
 Tensor Tensor::full(const Shape& shape, float value) {
   Tensor t = empty(shape);
-  std::fill_n(t.data(), t.numel(), value);
+  float* p = t.data();
+  detail::parallel_chunks(t.numel(), [&](int64_t begin, int64_t count) { std::fill_n(p + begin, count, value); });
   return t;
 }
 
-Tensor Tensor::zeros(const Shape& shape) { return allocate(shape, /*zeroed=*/true); }
+Tensor Tensor::zeros(const Shape& shape) { return full(shape, 0.0f); }
 Tensor Tensor::ones(const Shape& shape) { return full(shape, 1.0f); }
 Tensor Tensor::scalar(float value) { return full({}, value); }
 

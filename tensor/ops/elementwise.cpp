@@ -12,6 +12,7 @@
 #include "tensor/error.h"
 #include "tensor/ops.h"
 #include "tensor/ops/broadcast.h"
+#include "tensor/ops/parallel.h"
 
 namespace bertlab {
 
@@ -27,15 +28,19 @@ Tensor broadcast_binary(const Tensor& a, const Tensor& b, const char* op_name, F
   const BroadcastIndex ia(a.shape(), out_shape), ib(b.shape(), out_shape);
   const float *pa = a.data(), *pb = b.data();
   float* po = out.data();
-  const int64_t n = out.numel();
-  if (ia.is_identity() && ib.is_identity())  // the common case (residual adds): a plain loop the compiler vectorizes
-    for (int64_t i = 0; i < n; ++i) po[i] = f(pa[i], pb[i]);
-  else
-    for (int64_t i = 0; i < n; ++i) po[i] = f(pa[ia(i)], pb[ib(i)]);
+  const bool same_shape = ia.is_identity() && ib.is_identity();  // residual adds: a loop the compiler vectorizes
+  detail::parallel_chunks(out.numel(), [&](int64_t begin, int64_t count) {
+    if (same_shape)
+      for (int64_t i = begin; i < begin + count; ++i) po[i] = f(pa[i], pb[i]);
+    else
+      for (int64_t i = begin; i < begin + count; ++i) po[i] = f(pa[ia(i)], pb[ib(i)]);
+  });
   return out;
 }
 
-// x.grad[ix(i)] += g(i) for every output element i: sums over broadcast dimensions.
+// x.grad[ix(i)] += g(i) for every output element i: sums over broadcast dimensions. Without
+// broadcasting each element has its own slot and the loop is shared among the cores; with it,
+// several i add into one slot, in order, on one core.
 template <typename G>
 void accumulate_broadcast(const Tensor& x, const Shape& out_shape, G g) {
   if (!x.requires_grad()) return;
@@ -43,7 +48,9 @@ void accumulate_broadcast(const Tensor& x, const Shape& out_shape, G g) {
   float* dx = x.grad_data();
   const int64_t n = numel(out_shape);
   if (ix.is_identity())
-    for (int64_t i = 0; i < n; ++i) dx[i] += g(i);
+    detail::parallel_chunks(n, [&](int64_t begin, int64_t count) {
+      for (int64_t i = begin; i < begin + count; ++i) dx[i] += g(i);
+    });
   else
     for (int64_t i = 0; i < n; ++i) dx[ix(i)] += g(i);
 }
@@ -105,11 +112,15 @@ Tensor unary(const Tensor& x, const char* op_name, F f, DF df) {
   const float* px = x.data();
   float* po = out.data();
   const int64_t n = x.numel();
-  for (int64_t i = 0; i < n; ++i) po[i] = f(px[i]);
+  detail::parallel_chunks(n, [&](int64_t begin, int64_t count) {
+    for (int64_t i = begin; i < begin + count; ++i) po[i] = f(px[i]);
+  });
   return record(out, op_name, {x}, [x, df, n](const Tensor& out, const Tensor& dout) {
     const float *px = x.data(), *py = out.data(), *g = dout.data();
     float* dx = x.grad_data();
-    for (int64_t i = 0; i < n; ++i) dx[i] += g[i] * df(px[i], py[i]);
+    detail::parallel_chunks(n, [&](int64_t begin, int64_t count) {
+      for (int64_t i = begin; i < begin + count; ++i) dx[i] += g[i] * df(px[i], py[i]);
+    });
   });
 }
 

@@ -7,6 +7,7 @@
 //   dA = op(B) · dCᵀ  [K, M],   likewise  dB = dCᵀ · op(A)  [N, K] when B is stored transposed.
 // Each of these is one more GEMM with transpose flags, accumulating into the grad buffers.
 // With a scale, C = α · op(A) · op(B): forward scales C in place, backward uses α · dC as dC.
+#include <algorithm>
 #include <vector>
 
 #include "tensor/autograd.h"
@@ -111,7 +112,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   Tensor out = Tensor::empty(out_shape);  // [.., out]
   float* y = out.data();
   if (bias.defined())  // start every row from the bias, then accumulate x · Wᵀ on top
-    for (int64_t r = 0; r < R; ++r) std::copy_n(bias.data(), out_features, y + r * out_features);
+    detail::parallel_rows(R, out_features, [&](int64_t r) { std::copy_n(bias.data(), out_features, y + r * out_features); });
   kernels::gemm({false, true, R, out_features, in, x.data(), in, weight.data(), in, y, out_features, bias.defined()});
 
   return record(out, "linear", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
@@ -120,10 +121,14 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
       kernels::gemm({false, false, R, in, out_features, g, out_features, weight.data(), in, x.grad_data(), in, true});
     if (weight.requires_grad())
       kernels::gemm({true, false, out_features, in, R, g, out_features, x.data(), in, weight.grad_data(), in, true});
-    if (bias.defined() && bias.requires_grad()) {
+    if (bias.defined() && bias.requires_grad()) {  // db[j] += Σ_r dout[r, j]
       float* db = bias.grad_data();
-      for (int64_t r = 0; r < R; ++r)
-        for (int64_t j = 0; j < out_features; ++j) db[j] += g[r * out_features + j];
+      constexpr int64_t kSlice = 256;  // columns per task; each column summed in row order, on one core
+      detail::parallel_rows((out_features + kSlice - 1) / kSlice, kSlice * R, [&](int64_t slice) {
+        const int64_t j0 = slice * kSlice, j1 = std::min(out_features, j0 + kSlice);
+        for (int64_t r = 0; r < R; ++r)
+          for (int64_t j = j0; j < j1; ++j) db[j] += g[r * out_features + j];
+      });
     }
   });
 }

@@ -33,7 +33,9 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
   return record(out, "reshape", {x}, [x](const Tensor&, const Tensor& dout) {
     const float* g = dout.data();
     float* dx = x.grad_data();
-    for (int64_t i = 0, end = x.numel(); i < end; ++i) dx[i] += g[i];  // same element order
+    detail::parallel_chunks(x.numel(), [&](int64_t begin, int64_t count) {  // same element order
+      for (int64_t i = begin; i < begin + count; ++i) dx[i] += g[i];
+    });
   });
 }
 
