@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
-# bert-base forward and MLM training step: ours against transformers on PyTorch, one after the
-# other on 2 threads, then time ours / torch per shape (< 1 = we are faster) and peak memory.
+# bert-base forward and MLM training step: ours against transformers on PyTorch on 2 threads,
+# then time ours / torch per shape (< 1 = we are faster) and peak memory.
 #
-#   PYTHON=/path/to/python3 bench/compare_bert.sh [BUILD_DIR]   (default build, configured with
-#   -DBERTLAB_BENCH=ON; PYTHON has torch + transformers, default python3)
+#   PYTHON=/path/to/python3 ROUNDS=3 bench/compare_bert.sh [BUILD_DIR]
+#   (BUILD_DIR default build, configured with -DBERTLAB_BENCH=ON; PYTHON has torch +
+#   transformers, default python3)
+# The two sides take turns, ROUNDS times (default 3), so that a slow spell of a shared machine
+# hits both; each round gives one ratio per shape, and the table shows their median.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-ours=$("$build/bench/bertlab_bench" --benchmark_filter='bert_' --benchmark_format=json 2>/dev/null)
-torch=$("${PYTHON:-python3}" bench/bert_torch.py 2>/dev/null)
-python3 - "$ours" "$torch" <<'PY'
-import json, sys
-ours, torch = json.loads(sys.argv[1])["benchmarks"], json.loads(sys.argv[2])
-print(f"{'shape':28} {'bertlab ms':>11} {'torch ms':>9} {'ours/torch':>10} {'GFLOP/s':>8}")
-for b in ours:
+runs=()
+for _ in $(seq "${ROUNDS:-3}"); do
+  runs+=("$("$build/bench/bertlab_bench" --benchmark_filter='bert_' --benchmark_format=json 2>/dev/null)")
+  runs+=("$("${PYTHON:-python3}" bench/bert_torch.py 2>/dev/null)")
+done
+python3 - "${runs[@]}" <<'PY'
+import json, statistics, sys
+rounds = [(json.loads(sys.argv[i])["benchmarks"], json.loads(sys.argv[i + 1])) for i in range(1, len(sys.argv), 2)]
+print(f"{len(rounds)} rounds; medians over the rounds; torch {rounds[0][1]['torch_version']}")
+print(f"{'shape':28} {'bertlab ms':>11} {'torch ms':>9} {'ours/torch':>10}  per round")
+for n, b in enumerate(rounds[0][0]):
     name = b["name"].split("/")
     B, S = name[1].split(":")[1], name[2].split(":")[1]
     key = ("forward" if "forward" in name[0] else "mlm_train_step") + f"_{B}_{S}"
-    print(f"{name[0][3:] + ' ' + B + 'x' + S:28} {b['median_ms']:11.1f} {torch[key]:9.1f} "
-          f"{b['median_ms'] / torch[key]:10.2f} {b['GFLOP/s']:8.1f}")
-print(f"peak RSS: bertlab {max(b['peak_rss_MB'] for b in ours):.0f} MB, torch {torch['peak_rss_MB']:.0f} MB")
+    ours = [r[0][n]["median_ms"] for r in rounds]
+    torch = [r[1][key] for r in rounds]
+    ratios = [o / t for o, t in zip(ours, torch)]
+    print(f"{name[0][3:] + ' ' + B + 'x' + S:28} {statistics.median(ours):11.1f} {statistics.median(torch):9.1f} "
+          f"{statistics.median(ratios):10.2f}  {' '.join(f'{r:.2f}' for r in ratios)}")
+rss_ours = max(b["peak_rss_MB"] for r in rounds for b in r[0])
+rss_torch = max(r[1]["peak_rss_MB"] for r in rounds)
+print(f"peak RSS: bertlab {rss_ours:.0f} MB, torch {rss_torch:.0f} MB")
 PY

@@ -4,39 +4,49 @@
 # own so that peak RSS is that shape's. Prints ms, ours / torch (< 1 = we are faster), and the
 # LoRA step's time as a fraction of the full step's.
 #
-#   PYTHON=/path/to/python3 bench/compare_finetune.sh [BUILD_DIR]
+#   PYTHON=/path/to/python3 ROUNDS=2 bench/compare_finetune.sh [BUILD_DIR]
 #   (BUILD_DIR default build, configured with -DBERTLAB_BENCH=ON; PYTHON needs torch, transformers, peft)
+# The two sides take turns, ROUNDS times (default 2), so that a slow spell of a shared machine
+# hits both; the table shows the medians over the rounds and each round's ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 python=${PYTHON:-python3}
 results=()
-for shape in "0 8 128" "1 8 384"; do
-  for lora in 0 1; do
-    set -- $shape
-    filter="finetune_step/task:$1/B:$2/S:$3/lora:$lora/"
-    ours=$("$build/bench/bertlab_bench" --benchmark_filter="$filter" --benchmark_format=json 2>/dev/null)
-    torch=$("$python" bench/finetune_torch.py "$1" "$2" "$3" "$lora" 2>/dev/null)
-    results+=("$shape $lora" "$ours" "$torch")
+for _ in $(seq "${ROUNDS:-2}"); do
+  for shape in "0 8 128" "1 8 384"; do
+    for lora in 0 1; do
+      set -- $shape
+      filter="finetune_step/task:$1/B:$2/S:$3/lora:$lora/"
+      ours=$("$build/bench/bertlab_bench" --benchmark_filter="$filter" --benchmark_format=json 2>/dev/null)
+      torch=$("$python" bench/finetune_torch.py "$1" "$2" "$3" "$lora" 2>/dev/null)
+      results+=("$shape $lora" "$ours" "$torch")
+    done
   done
 done
 "$python" - "${results[@]}" <<'PY'
-import json, sys
+import json, statistics, sys
+from collections import defaultdict
 args = sys.argv[1:]
-rows = [(args[i].split(), json.loads(args[i + 1])["benchmarks"][0], json.loads(args[i + 2]))
-        for i in range(0, len(args), 3)]
-print(f"torch {rows[0][2]['torch_version']}")
-print(f"{'step':22} {'bertlab ms':>10} {'torch ms':>9} {'ours/torch':>10} {'RSS ours MB':>11} {'RSS torch MB':>12}")
-full = {}
-for (task, B, S, lora), ours, torch in rows:
+runs = defaultdict(list)  # (task, B, S, lora) -> [(ours, torch)] per round
+for i in range(0, len(args), 3):
+    runs[tuple(args[i].split())].append((json.loads(args[i + 1])["benchmarks"][0], json.loads(args[i + 2])))
+first = next(iter(runs.values()))
+print(f"{len(first)} rounds; medians over the rounds; torch {first[0][1]['torch_version']}")
+print(f"{'step':22} {'bertlab ms':>10} {'torch ms':>9} {'ours/torch':>10} {'RSS ours MB':>11} {'RSS torch MB':>12}  per round")
+median_ms = {}
+for (task, B, S, lora), pairs in runs.items():
     name = f"{'qa' if task == '1' else 'seq-cls'} {B}x{S} {'LoRA' if lora == '1' else 'full'}"
-    if lora == "0":
-        full[(task, S)] = (ours["median_ms"], torch["ms"])
-    print(f"{name:22} {ours['median_ms']:10.0f} {torch['ms']:9.0f} {ours['median_ms'] / torch['ms']:10.2f} "
-          f"{ours['peak_rss_MB']:11.0f} {torch['peak_rss_MB']:12.0f}")
-for (task, B, S, lora), ours, torch in rows:
+    ours = [o["median_ms"] for o, _ in pairs]
+    torch = [t["ms"] for _, t in pairs]
+    ratios = [o / t for o, t in zip(ours, torch)]
+    median_ms[(task, S, lora)] = (statistics.median(ours), statistics.median(torch))
+    print(f"{name:22} {median_ms[(task, S, lora)][0]:10.0f} {median_ms[(task, S, lora)][1]:9.0f} "
+          f"{statistics.median(ratios):10.2f} {max(o['peak_rss_MB'] for o, _ in pairs):11.0f} "
+          f"{max(t['peak_rss_MB'] for _, t in pairs):12.0f}  {' '.join(f'{r:.2f}' for r in ratios)}")
+for (task, B, S, lora) in runs:
     if lora == "1":
-        o, t = full[(task, S)]
+        (o_lora, t_lora), (o_full, t_full) = median_ms[(task, S, "1")], median_ms[(task, S, "0")]
         print(f"LoRA / full step, {'qa' if task == '1' else 'seq-cls'} {B}x{S}: bertlab "
-              f"{ours['median_ms'] / o:.2f}, torch {torch['ms'] / t:.2f}")
+              f"{o_lora / o_full:.2f}, torch {t_lora / t_full:.2f}")
 PY
