@@ -93,7 +93,7 @@ TEST_CASE("postprocess_qa_predictions: best valid span over all windows, mapped 
   CHECK(postprocess_qa_predictions(examples, f, start, end, 20, 1)[0].text == "!");
 }
 
-TEST_CASE("read_squad: SQuAD JSON into examples; a missing field names itself", "[squad]") {
+TEST_CASE("read_squad: SQuAD JSON into examples, a missing field names itself", "[squad]") {
   testing::ScratchDir dir("squad_reader");
   const auto good = dir.write("good.json", R"({"data": [{"title": "T", "paragraphs": [{"context": "the car is red .",
       "qas": [{"id": "q1", "question": "what color ?", "answers": [{"text": "red", "answer_start": 11}]}]}]}]})");

@@ -46,7 +46,7 @@ size_t count(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("resolve_model: downloads into the HF cache layout; model and tokenizer load from it", "[hub]") {
+TEST_CASE("resolve_model: downloads into the HF cache layout, model and tokenizer load from it", "[hub]") {
   auto hub = tiny_bert_hub();
   if (!hub) return;
   auto fixture_dir = *fixture("models/tiny-bert");

@@ -55,7 +55,7 @@ TEST_CASE("Module: a tied tensor is listed and counted once", "[nn]") {
   CHECK(other.weight.data()[0] == 42.0f);
 }
 
-TEST_CASE("Module: train/eval reach every child; zero_grad clears grads", "[nn]") {
+TEST_CASE("Module: train/eval reach every child, zero_grad clears grads", "[nn]") {
   Net net;
   net.eval();
   CHECK_FALSE(net.blocks[1].drop.is_training());

@@ -174,7 +174,7 @@ TEST_CASE("embedding: gradcheck", "[ops][embedding][gradcheck]") {
 
 // ---- dropout ----------------------------------------------------------------------------------
 
-TEST_CASE("dropout: eval is identity; training keeps the mean and reuses its mask", "[ops][dropout]") {
+TEST_CASE("dropout: eval is identity, training keeps the mean and reuses its mask", "[ops][dropout]") {
   Generator gen(3);
   Tensor x = Tensor::ones({100000}).requires_grad_();
   CHECK(dropout(x, 0.1f, false, gen).data() == x.data());  // eval: the same tensor

@@ -17,7 +17,7 @@ TEST_CASE("Generator: the same seed gives the same numbers, another seed others"
   }
 }
 
-TEST_CASE("uniform_at: SplitMix64's i-th output, in [0, 1), with mean 1/2", "[random]") {
+TEST_CASE("uniform_at: SplitMix64's i-th output, in 0 <= u < 1, with mean 1/2", "[random]") {
   // SplitMix64 seeded with 1234567: its first five outputs (the reference test vector).
   const uint64_t want[] = {6457827717110365317u, 3203168211198807973u, 9817491932198370423u,
                            4593380528125082431u, 16408922859458223821u};

@@ -57,7 +57,7 @@ TEST_CASE("read_history: a bad line is an error naming the file and line", "[viz
   CHECK_THROWS_WITH(read_history("/nonexistent/history.jsonl"), Catch::Contains("cannot read"));
 }
 
-TEST_CASE("HistoryWriter: lines read back as written; NaN becomes null and is skipped", "[viz]") {
+TEST_CASE("HistoryWriter: lines read back as written, NaN becomes null and is skipped", "[viz]") {
   const auto path = temp_path("writer.jsonl");
   {
     HistoryWriter history(path);

@@ -18,7 +18,7 @@ bool graphviz_installed() { return std::system("dot -V > /dev/null 2>&1") == 0; 
 
 }  // namespace
 
-TEST_CASE("to_dot: quotes and backslashes in names are escaped; the loss is highlighted", "[viz][autograd]") {
+TEST_CASE("to_dot: quotes and backslashes in names are escaped, the loss is highlighted", "[viz][autograd]") {
   Tensor w = Tensor::ones({2}).requires_grad_();
   w.set_name(R"(odd"name\)");
   const std::string dot = to_dot(sum(mul(w, w)));
