@@ -5,6 +5,9 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
+#include <type_traits>
+#include <utility>
 
 namespace bertlab::kernels {
 
@@ -27,24 +30,30 @@ void gemm_ref(const GemmArgs& g) {
 namespace {
 
 // ===== Blocking parameters =====
-// The micro-kernel holds an MR×NR tile of C in registers while it runs down k. With AVX2
-// (8 floats per Batch) the tile is 6×16: 12 accumulator registers, 2 for a row of B and 1 for
-// a broadcast element of A, 15 of the 16 vector registers. Each step does 12 FMAs on 8 loads.
+// The micro-kernel holds an MR×NR tile of C in registers while it runs down k: NR = 2 batches
+// wide, MR rows, 2·MR accumulators, plus 2 registers for a row of B and 1 for a broadcast
+// element of A. MR is as large as the vector registers allow, because each step loads 2
+// batches of B and 1 of A per row for 2·MR FMAs: the more rows, the fewer loads per FMA.
+//   AVX2 (16 registers of 8 floats):       6 × 16, 12 accumulators, 15 registers in use.
+//   AVX-512 (32 registers of 16 floats):  14 × 32, 28 accumulators, 31 registers in use.
 constexpr int64_t kW = Batch::size;
-constexpr int64_t MR = 6;
+constexpr int64_t kVectorRegisters = std::is_base_of_v<xsimd::avx512f, Batch::arch_type> ? 32 : 16;
+constexpr int64_t MR = (kVectorRegisters - 3) / 2;
 constexpr int64_t NR = 2 * kW;
 
-// Cache blocking: C is cut into blocks of MC×NC, and K into steps of KC, so that what the
-// inner loops reuse stays in cache (sizes for AVX2 on a core with 32 KB L1 and 512 KB L2).
-//   KC: the depth of a k block. One packed B micro-panel, KC×NR floats = 24 KB, stays in L1
-//       while the kernel sweeps every A micro-panel of the block past it. (256 and 512 were
-//       measured too: 384 was 5% faster on BERT's shapes.)
-//   MC: the rows of a block: its packed A, MC×KC floats = 180 KB, stays in L2.
-//   NC: the columns of a block. Blocks are the units of work shared out among threads, so
-//       they are small enough (8 micro-panels) for even M = 26 to give every thread some.
-constexpr int64_t KC = 384;
-constexpr int64_t MC = 120;     // a multiple of MR
-constexpr int64_t NC = 8 * NR;  // a multiple of NR
+// Cache blocking (the loops of BLIS): K is cut into steps of KC, C into blocks of MC rows and
+// NC columns, so that what the inner loops reuse stays in cache.
+//   KC: the depth of a k block. One packed B micro-panel, KC×NR floats, stays in L1 while the
+//       kernel sweeps every A micro-panel of the block past it: 384×16 floats = 24 KB with
+//       AVX2, and as much with AVX-512 at 192×32. (Measured: 256 and 512 were ~5% slower
+//       with AVX2 on a Zen 3, 256 and 384 2-5% slower with AVX-512 on a Sapphire Rapids.)
+//   MC: the rows of a block: its packed A, MC×KC floats, stays in L2 (180 KB with AVX2,
+//       126 KB with AVX-512).
+//   NC: the columns of a packed B panel, KC×NC floats, which stays in L2 or L3 while every
+//       row block of the thread's part of C passes by it.
+constexpr int64_t KC = kVectorRegisters == 32 ? 192 : 384;
+constexpr int64_t MC = (kVectorRegisters == 32 ? 12 : 20) * MR;  // a multiple of MR: 168 or 120
+constexpr int64_t NC = 32 * NR;                                   // a multiple of NR: 1024 or 512
 
 // Below this many multiply-adds a GEMM runs on one thread: waking threads would cost more.
 constexpr int64_t kParallelMinWork = 64 * 64 * 64;
@@ -68,23 +77,54 @@ Strided view_bt(const GemmArgs& g) {
   return g.trans_b ? Strided{g.B, g.ldb, 1} : Strided{g.B, 1, g.ldb};
 }
 
-// Copies rows [r0, r0 + w) × columns [k0, k0 + kc) of src (w <= Width) into one panel:
-// k after k, the Width values of the panel's rows side by side,
-//   out[k·Width + r] = src(r0 + r, k0 + k),
-// so that the micro-kernel reads it with unit stride. Rows past w are zeros: edge tiles then
-// need no special case while multiplying, and their extra lanes are simply not stored.
-template <int64_t Width>
-void pack_panel(Strided src, int64_t r0, int64_t w, int64_t k0, int64_t kc, float* out) {
-  const float* s = src.p + r0 * src.rs + k0 * src.cs;
-  const auto copy_rows = [&](int64_t rows) {
-    for (int64_t k = 0; k < kc; ++k)
-      for (int64_t r = 0; r < rows; ++r) out[k * Width + r] = s[r * src.rs + k * src.cs];
-  };
-  if (w == Width) {
-    copy_rows(Width);  // a constant count: the compiler unrolls the copy of a full panel
-  } else {
-    std::fill_n(out, kc * Width, 0.0f);
-    copy_rows(w);
+// Both packed operands hold k in whole chunks of kW (one Batch's worth): kc is rounded up to
+// kp = round_up(kc, kW), and the padding is zeros in A and in B, whose products add nothing.
+// Rows and columns past the edge of the matrix are zeros too: edge tiles then need no special
+// case while multiplying, and their extra lanes are simply not stored.
+
+// A B micro-panel: columns [j0, j0 + w) of B (w <= NR) × k in [k0, k0 + kc), k after k, the NR
+// values side by side,   out[k·NR + j] = B(k0 + k, j0 + j),
+// so that the micro-kernel loads a row of it as 2 Batches.
+void pack_b(Strided bt, int64_t j0, int64_t w, int64_t k0, int64_t kc, float* out) {
+  const float* s = bt.p + j0 * bt.rs + k0 * bt.cs;
+  if (w < NR || kc % kW != 0) std::fill_n(out, round_up(kc, kW) * NR, 0.0f);
+  if (bt.rs == 1) {  // B as stored: a row of the panel lies contiguous in memory, one copy per k
+    for (int64_t k = 0; k < kc; ++k) std::copy_n(s + k * bt.cs, w, out + k * NR);
+    return;
+  }
+  // B transposed (a Linear's weight [out, in]): each column of the panel lies along k. Squares
+  // of kW columns × kW k's are loaded as Batches along k and transposed in registers; the
+  // edges (a partial chunk of k, a panel narrower than NR) go value by value.
+  const int64_t k_whole = w == NR ? kc - kc % kW : 0;
+  for (int64_t k = 0; k < k_whole; k += kW)
+    for (int64_t j0 = 0; j0 < NR; j0 += kW) {
+      Batch square[kW];
+      for (int64_t j = 0; j < kW; ++j) square[j] = Batch::load_unaligned(s + (j0 + j) * bt.rs + k);
+      transpose_square(square);  // square[kk] = the kW columns at k + kk
+      for (int64_t kk = 0; kk < kW; ++kk) square[kk].store_aligned(out + (k + kk) * NR + j0);
+    }
+  for (int64_t k = k_whole; k < kc; ++k)
+    for (int64_t j = 0; j < w; ++j) out[k * NR + j] = s[j * bt.rs + k];
+}
+
+// An A micro-panel: rows [i0, i0 + h) of A (h <= MR) × k in [k0, k0 + kc), chunk after chunk of
+// kW k's, in each chunk the MR rows one after another,
+//   out[c·MR·kW + r·kW + kk] = A(i0 + r, k0 + c·kW + kk),
+// so that the micro-kernel finds a row's value for step kk of a chunk at a fixed offset
+// r·kW + kk. When A is stored row by row (the usual case: activations [tokens, features]), each
+// row's chunk is kW contiguous floats: packing is a straight copy of one Batch.
+void pack_a(Strided a, int64_t i0, int64_t h, int64_t k0, int64_t kc, float* out) {
+  const float* s = a.p + i0 * a.rs + k0 * a.cs;
+  if (h < MR || kc % kW != 0) std::fill_n(out, round_up(kc, kW) * MR, 0.0f);
+  for (int64_t c = 0; c < kc; c += kW, out += MR * kW) {
+    const int64_t n = std::min(kW, kc - c);
+    if (a.cs == 1 && n == kW)  // A as stored: one Batch of each row
+      for (int64_t r = 0; r < h; ++r) Batch::load_unaligned(s + r * a.rs + c).store_aligned(out + r * kW);
+    else if (a.cs == 1)  // the last, partial chunk
+      for (int64_t r = 0; r < h; ++r) std::copy_n(s + r * a.rs + c, n, out + r * kW);
+    else  // A transposed: per k, the rows lie side by side
+      for (int64_t kk = 0; kk < n; ++kk)
+        for (int64_t r = 0; r < h; ++r) out[r * kW + kk] = s[r + (c + kk) * a.cs];
   }
 }
 
@@ -108,11 +148,12 @@ void store_tile(const Batch (&acc)[Rows][2], float* c, int64_t ldc, int64_t n, b
     for (int64_t j = 0; j < n; ++j) c[r * ldc + j] = add ? tile[r][j] + c[r * ldc + j] : tile[r][j];
 }
 
-// C tile (+)= (packed A micro-panel, kc×MR)ᵀ · (packed B micro-panel, kc×NR): per k, one row
-// of B (2 batches) meets Rows broadcast elements of A in 2·Rows fused multiply-adds.
-// Rows is MR except in the last row panel of an M that is not a multiple of MR.
+// C tile (+)= (packed A micro-panel)ᵀ · (packed B micro-panel) over kp steps of k (a multiple
+// of kW): per k, one row of B (2 batches) meets Rows broadcast elements of A in 2·Rows fused
+// multiply-adds. The loop over a chunk's kW steps is unrolled, so every load of A has a
+// constant offset. Rows is MR except in the last row panel of an M that is not a multiple of MR.
 template <int64_t Rows>
-void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t n,
+void micro_kernel(int64_t kp, const float* a, const float* b, float* c, int64_t ldc, int64_t n,
                   bool add) {
   // Ask for C's rows now, so that they arrive while the loop runs, not after it.
   for (int64_t r = 0; r < Rows; ++r) {
@@ -121,62 +162,67 @@ void micro_kernel(int64_t kc, const float* a, const float* b, float* c, int64_t 
   }
   Batch acc[Rows][2];
   for (auto& row : acc) row[0] = row[1] = Batch(0.0f);
-  for (int64_t k = 0; k < kc; ++k, a += MR, b += NR) {
-    const Batch b0 = Batch::load_aligned(b), b1 = Batch::load_aligned(b + kW);
-    for (int64_t r = 0; r < Rows; ++r) {
-      const Batch ar(a[r]);
-      acc[r][0] = xsimd::fma(ar, b0, acc[r][0]);
-      acc[r][1] = xsimd::fma(ar, b1, acc[r][1]);
+  for (int64_t k0 = 0; k0 < kp; k0 += kW, a += MR * kW) {
+#pragma GCC unroll 16
+    for (int64_t kk = 0; kk < kW; ++kk, b += NR) {
+      const Batch b0 = Batch::load_aligned(b), b1 = Batch::load_aligned(b + kW);
+      for (int64_t r = 0; r < Rows; ++r) {
+        const Batch ar(a[r * kW + kk]);
+        acc[r][0] = xsimd::fma(ar, b0, acc[r][0]);
+        acc[r][1] = xsimd::fma(ar, b1, acc[r][1]);
+      }
     }
   }
   store_tile<Rows>(acc, c, ldc, n, add);
 }
 
-// The kernel for each row count, so that an edge panel does no multiply-adds on padding.
+// The kernel for each row count, so that an edge panel does no multiply-adds on padding:
+// kMicroKernels[r] is micro_kernel<r>.
 using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_t, int64_t, bool);
-static_assert(MR == 6, "kMicroKernels lists one kernel per row count 1..MR");
-constexpr MicroKernel kMicroKernels[MR + 1] = {nullptr,         micro_kernel<1>, micro_kernel<2>,
-                                               micro_kernel<3>, micro_kernel<4>, micro_kernel<5>,
-                                               micro_kernel<6>};
+template <size_t... Rows>
+constexpr std::array<MicroKernel, MR + 1> micro_kernels(std::index_sequence<Rows...>) {
+  return {nullptr, micro_kernel<Rows + 1>...};
+}
+constexpr auto kMicroKernels = micro_kernels(std::make_index_sequence<MR>());
 
 // ===== The blocked algorithm =====
-// All of A and all of B are packed first, k block after k block: A in MR-row panels, B in
-// NR-column panels. The panel of k block pc (pc a multiple of KC, every block but the last
-// KC deep) that holds row i0 of A starts at packed_a + pc·m_pad + i0·kc, with m_pad = M
-// rounded up to MR; likewise for B with columns and n_pad.
-struct Packed {
-  float* a;
-  float* b;
-  int64_t m_pad, n_pad;
-};
+// Each thread computes its own rectangle of C, packing what it needs into buffers of its own:
+//   for each NC columns:               (the part's columns)
+//     for each k block of KC:          pack the KC×NC panel of B, in NR-column micro-panels
+//       for each MC rows:              pack the MC×KC block of A, in MR-row micro-panels
+//         for each B micro-panel:      it stays in L1 ...
+//           for each A micro-panel:    ... while the micro-kernel runs every A micro-panel past it
+// Each packed value is used right after it was written, while it is still in cache.
 
 float* grow(AlignedFloats& buffer, int64_t size) {
   if (static_cast<int64_t>(buffer.size()) < size) buffer.resize(size);
   return buffer.data();
 }
 
-// Panel `panel` of k block `kb` of an operand with `rows` rows, into its place (see Packed).
-template <int64_t Width>
-void pack_into(Strided src, int64_t rows, int64_t K, int64_t rows_pad, int64_t kb,
-               int64_t panel, float* packed) {
-  const int64_t k0 = kb * KC, kc = std::min(KC, K - k0), r0 = panel * Width;
-  pack_panel<Width>(src, r0, std::min(Width, rows - r0), k0, kc, packed + k0 * rows_pad + r0 * kc);
-}
-
-// The block of C at rows [i0, i0 + mc) and columns [j0, j0 + nc): the three loops around the
-// micro-kernel. Every element is summed k block after k block, always in the same order.
-void compute_block(const GemmArgs& g, const Packed& p, int64_t i0, int64_t mc, int64_t j0,
-                   int64_t nc) {
-  for (int64_t pc = 0; pc < g.K; pc += KC) {
-    const int64_t kc = std::min(KC, g.K - pc);
-    const bool add = g.accumulate || pc > 0;  // later k blocks add onto the earlier ones
-    const float* a = p.a + pc * p.m_pad + i0 * kc;
-    const float* b = p.b + pc * p.n_pad + j0 * kc;
-    for (int64_t jr = 0; jr < nc; jr += NR)
-      for (int64_t ir = 0; ir < mc; ir += MR)
-        kMicroKernels[std::min(MR, mc - ir)](kc, a + ir * kc, b + jr * kc,
-                                             g.C + (i0 + ir) * g.ldc + j0 + jr, g.ldc,
-                                             std::min(NR, nc - jr), add);
+// C's rows [m0, m1) × columns [n0, n1), on the calling thread. Every element is summed k block
+// after k block, always in the same order, whatever the rectangle.
+void gemm_part(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  thread_local AlignedFloats a_buffer, b_buffer;  // this thread's, reused across calls
+  const Strided a = view_a(g), bt = view_bt(g);
+  float* packed_a = grow(a_buffer, MC * KC);
+  float* packed_b = grow(b_buffer, std::min(NC, round_up(n1 - n0, NR)) * KC);
+  for (int64_t jc = n0; jc < n1; jc += NC) {
+    const int64_t nc = std::min(NC, n1 - jc);
+    for (int64_t pc = 0; pc < g.K; pc += KC) {
+      const int64_t kc = std::min(KC, g.K - pc);
+      const bool add = g.accumulate || pc > 0;  // later k blocks add onto the earlier ones
+      const int64_t kp = round_up(kc, kW);
+      for (int64_t jr = 0; jr < nc; jr += NR) pack_b(bt, jc + jr, std::min(NR, nc - jr), pc, kc, packed_b + jr * kp);
+      for (int64_t ic = m0; ic < m1; ic += MC) {
+        const int64_t mc = std::min(MC, m1 - ic);
+        for (int64_t ir = 0; ir < mc; ir += MR) pack_a(a, ic + ir, std::min(MR, mc - ir), pc, kc, packed_a + ir * kp);
+        for (int64_t jr = 0; jr < nc; jr += NR)
+          for (int64_t ir = 0; ir < mc; ir += MR)
+            kMicroKernels[std::min(MR, mc - ir)](kp, packed_a + ir * kp, packed_b + jr * kp,
+                                                 g.C + (ic + ir) * g.ldc + jc + jr, g.ldc,
+                                                 std::min(NR, nc - jr), add);
+      }
+    }
   }
 }
 
@@ -184,11 +230,11 @@ void compute_block(const GemmArgs& g, const Packed& p, int64_t i0, int64_t mc, i
 // With trans_b, B is stored N×K (a Linear's weight [out, in]): row j of B holds column j of
 // the product, contiguous in k, and so does row i of A. C[i][j] is then the dot product of
 // two contiguous rows. The packed algorithm copies all N×K values of B first, but each is
-// used only M times: when A has few rows (the lab's 26 tokens) the copy costs more than the
-// multiply. So these GEMMs read both operands where they are: a tile of Rows×Cols dot
-// products runs down k together, 8 lanes at a time (each A load feeds Cols FMAs, each B load
-// Rows), and each sum is finished across its lanes at the end.
-constexpr int64_t kDotMaxRows = 64;  // up to this M the dot products win (measured: docs/simd.md)
+// used only M times: when A has very few rows (a sentence of a dozen tokens) the copy costs
+// more than the multiply. So these GEMMs read both operands where they are: a tile of
+// Rows×Cols dot products runs down k together, a Batch at a time (each A load feeds Cols
+// FMAs, each B load Rows), and each sum is finished across its lanes at the end.
+constexpr int64_t kDotMaxRows = 16;  // up to this M the dot products win (measured: docs/simd.md)
 constexpr int64_t kDotRows = 2, kDotCols = 4;
 
 template <int64_t Rows, int64_t Cols>
@@ -240,9 +286,12 @@ void gemm_dot(const GemmArgs& g, bool parallel) {
 
 }  // namespace
 
-// Threads share out the packing (panel by panel) and then the blocks of C (block by block,
-// each to whichever thread is free). A block belongs to one thread, and its arithmetic does
-// not depend on which thread that is, so C is bitwise the same for any number of threads.
+// The threads cut C into a grid of row parts × column parts, one rectangle each. Each thread
+// packs the rows of A and the columns of B its rectangle needs, so an operand is packed once
+// per part of the other dimension: cutting the rows packs B once per row part, cutting the
+// columns packs A once per column part. The grid chosen packs the fewest values.
+// No thread waits for another until the end, and the arithmetic of an element does not depend
+// on the rectangle it is in, so C is bitwise the same for any number of threads.
 void gemm(const GemmArgs& g) {
   if (g.M == 0 || g.N == 0) return;
   if (g.K == 0) {  // an empty sum: C = 0, or C unchanged when accumulating
@@ -252,25 +301,27 @@ void gemm(const GemmArgs& g) {
   // Small products, and calls from inside a parallel region (gemm_batched), use one thread.
   const bool parallel = g.M * g.N * g.K >= kParallelMinWork && !omp_in_parallel();
   if (g.trans_b && !g.trans_a && g.M <= kDotMaxRows) return gemm_dot(g, parallel);
-  thread_local AlignedFloats a_buffer, b_buffer;  // reused across calls: no allocation per GEMM
-  const int64_t m_pad = round_up(g.M, MR), n_pad = round_up(g.N, NR);
-  const Packed p{grow(a_buffer, m_pad * g.K), grow(b_buffer, n_pad * g.K), m_pad, n_pad};
-  const Strided a = view_a(g), bt = view_bt(g);
-  const int64_t k_blocks = ceil_div(g.K, KC), a_panels = m_pad / MR, b_panels = n_pad / NR;
-  const int64_t row_blocks = ceil_div(g.M, MC), col_blocks = ceil_div(g.N, NC);
-#pragma omp parallel if (parallel)
-  {
-#pragma omp for schedule(static) nowait
-    for (int64_t t = 0; t < k_blocks * a_panels; ++t)
-      pack_into<MR>(a, g.M, g.K, m_pad, t / a_panels, t % a_panels, p.a);
-#pragma omp for schedule(static)  // its closing barrier: all packing is done past this point
-    for (int64_t t = 0; t < k_blocks * b_panels; ++t)
-      pack_into<NR>(bt, g.N, g.K, n_pad, t / b_panels, t % b_panels, p.b);
-#pragma omp for schedule(dynamic) collapse(2) nowait  // the region's end waits for all
-    for (int64_t ib = 0; ib < row_blocks; ++ib)
-      for (int64_t jb = 0; jb < col_blocks; ++jb)
-        compute_block(g, p, ib * MC, std::min(MC, g.M - ib * MC), jb * NC,
-                      std::min(NC, g.N - jb * NC));
+  // The grid row_parts × (threads / row_parts) that packs the fewest values, among those that
+  // give every thread at least one micro-panel of rows and one of columns.
+  const int64_t threads = parallel ? omp_get_max_threads() : 1;
+  const auto packed_values = [&](int64_t rows) { return threads / rows * g.M + rows * g.N; };  // per k
+  int64_t row_parts = 0;
+  for (int64_t r = 1; r <= threads; ++r) {
+    if (threads % r != 0 || r > ceil_div(g.M, MR) || threads / r > ceil_div(g.N, NR)) continue;
+    if (row_parts == 0 || packed_values(r) < packed_values(row_parts)) row_parts = r;
+  }
+  if (row_parts == 0) return gemm_part(g, 0, g.M, 0, g.N);  // too narrow to share: one thread
+  const int64_t col_parts = threads / row_parts;
+  // Part boundaries on multiples of MR and NR, so no micro-panel is split between threads.
+  const auto bound = [](int64_t size, int64_t step, int64_t parts, int64_t p) {
+    return std::min(size, round_up(ceil_div(size, parts), step) * p);
+  };
+#pragma omp parallel for schedule(static) if (parallel) num_threads(threads)
+  for (int64_t t = 0; t < threads; ++t) {
+    const int64_t rp = t / col_parts, cp = t % col_parts;
+    const int64_t m0 = bound(g.M, MR, row_parts, rp), m1 = bound(g.M, MR, row_parts, rp + 1);
+    const int64_t n0 = bound(g.N, NR, col_parts, cp), n1 = bound(g.N, NR, col_parts, cp + 1);
+    if (m0 < m1 && n0 < n1) gemm_part(g, m0, m1, n0, n1);
   }
 }
 

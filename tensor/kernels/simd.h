@@ -7,9 +7,17 @@
 //   y = xsimd::fma(a, x, y);              // y = a·x + y, lane by lane, one rounding
 #pragma once
 
+// GCC 12's AVX-512 headers make _mm512_undefined_ps() from a self-initialized variable, which
+// its own -Wmaybe-uninitialized then reports wherever a permute is inlined: a false alarm.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <xsimd/xsimd.hpp>
+#pragma GCC diagnostic pop
 
 #include <algorithm>
+#include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace bertlab::kernels {
@@ -24,6 +32,50 @@ inline float hmax(const Batch& x) {
   alignas(Batch::arch_type::alignment()) float lanes[Batch::size];
   x.store_aligned(lanes);
   return *std::max_element(lanes, lanes + Batch::size);
+}
+
+// Transposes the square of Batch::size × Batch::size floats held in `rows`: afterwards rows[i]
+// lane l holds what rows[l] lane i held. Round d (d = size/2, ..., 2, 1) swaps the off-diagonal
+// d×d blocks of every 2d×2d block: rows i and i + d exchange the lanes whose index has bit d
+// set in one and clear in the other (swizzle moves lane l ^ d to lane l; select picks lanes).
+// After log2(size) rounds every element has crossed the diagonal. (xsimd 8.1 has swizzle for
+// AVX, AVX2 and AVX-512 only; other instruction sets transpose through memory.)
+namespace detail {
+template <unsigned D>
+struct LaneXor {
+  static constexpr unsigned get(unsigned lane, unsigned) { return lane ^ D; }
+};
+template <unsigned D>
+struct LaneBitClear {
+  static constexpr bool get(unsigned lane, unsigned) { return (lane & D) == 0; }
+};
+template <class B, unsigned D>
+void transpose_round(B (&rows)[B::size]) {
+  using Index = xsimd::batch<uint32_t, typename B::arch_type>;
+  constexpr auto partner_lane = xsimd::make_batch_constant<Index, LaneXor<D>>();
+  constexpr auto bit_clear = xsimd::make_batch_bool_constant<B, LaneBitClear<D>>();
+  for (unsigned i = 0; i < B::size; ++i) {
+    if (i & D) continue;
+    const B upper = rows[i], lower = rows[i + D];
+    rows[i] = xsimd::select(bit_clear, upper, xsimd::swizzle(lower, partner_lane));
+    rows[i + D] = xsimd::select(bit_clear, xsimd::swizzle(upper, partner_lane), lower);
+  }
+  if constexpr (D > 1) transpose_round<B, D / 2>(rows);
+}
+}  // namespace detail
+
+template <class B = Batch>
+void transpose_square(B (&rows)[B::size]) {
+  using Arch = typename B::arch_type;
+  if constexpr (std::is_base_of_v<xsimd::avx, Arch> || std::is_base_of_v<xsimd::avx512f, Arch>) {
+    detail::transpose_round<B, B::size / 2>(rows);
+  } else {
+    alignas(Arch::alignment()) float m[B::size][B::size];
+    for (std::size_t i = 0; i < B::size; ++i) rows[i].store_aligned(m[i]);
+    for (std::size_t i = 0; i < B::size; ++i)
+      for (std::size_t l = 0; l < i; ++l) std::swap(m[i][l], m[l][i]);
+    for (std::size_t i = 0; i < B::size; ++i) rows[i] = B::load_aligned(m[i]);
+  }
 }
 
 // A growable float buffer aligned for Batch::load_aligned (std::vector only promises 16 bytes).

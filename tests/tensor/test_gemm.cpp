@@ -61,9 +61,10 @@ void require_gemm_matches_ref(Problem& p) {
 }  // namespace
 
 TEST_CASE("gemm: matches gemm_ref for all transposes and edge shapes", "[kernels]") {
-  const int64_t M = GENERATE(0, 1, 5, 6, 7, 26, 64, 65, 121);  // 64 | 65: dot products | packed
-  const int64_t N = GENERATE(0, 1, 15, 16, 17, 40);
-  const int64_t K = GENERATE(0, 1, 3, 385);  // 385: one past a k block (KC = 384)
+  // Around the register tile's edges for both AVX2 (6 × 16) and AVX-512 (14 × 32).
+  const int64_t M = GENERATE(0, 1, 5, 6, 7, 13, 14, 15, 16, 17, 26, 65, 121);  // x·Wᵀ: 16 | 17 dot products | packed
+  const int64_t N = GENERATE(0, 1, 15, 16, 17, 31, 32, 33, 40);
+  const int64_t K = GENERATE(0, 1, 3, 385);  // 385: one past k blocks (KC = 384, or 192 with AVX-512)
   const bool trans_a = GENERATE(false, true), trans_b = GENERATE(false, true);
   const bool accumulate = GENERATE(false, true);
   CAPTURE(M, N, K, trans_a, trans_b, accumulate);
@@ -92,7 +93,7 @@ TEST_CASE("gemm: large shapes with several cache blocks", "[kernels]") {
 }
 
 TEST_CASE("gemm: bitwise the same result for 1 and 2 threads", "[kernels]") {
-  const int64_t M = GENERATE(26, 127), N = GENERATE(33, 130);
+  const int64_t M = GENERATE(26, 127), N = GENERATE(33, 130, 700);
   CAPTURE(M, N);
   Problem one(M, N, 500, false, true, false), two = one;
   two.g.C = two.c.data();

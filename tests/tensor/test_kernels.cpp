@@ -72,6 +72,37 @@ TEST_CASE("simd math: xsimd 8.1 exp, erf, tanh, log are within 3 ulp of <cmath>"
   CHECK(worst_ulp(1e-30f, 1e30f, [](auto v) { return log(v); }) <= 3);
 }
 
+namespace {
+template <class B>
+void check_transpose_square() {
+  constexpr size_t n = B::size;
+  float m[n][n];
+  for (size_t i = 0; i < n; ++i)
+    for (size_t l = 0; l < n; ++l) m[i][l] = static_cast<float>(100 * i + l);  // row·100 + lane
+  B rows[n];
+  for (size_t i = 0; i < n; ++i) rows[i] = B::load_unaligned(m[i]);
+  transpose_square(rows);
+  for (size_t i = 0; i < n; ++i) {
+    float lanes[n];
+    rows[i].store_unaligned(lanes);
+    for (size_t l = 0; l < n; ++l) {
+      CAPTURE(n, i, l);
+      REQUIRE(lanes[l] == m[l][i]);
+    }
+  }
+}
+}  // namespace
+
+TEST_CASE("transpose_square: lane l of row i becomes lane i of row l", "[kernels]") {
+  check_transpose_square<Batch>();  // this machine's widest: swizzles on AVX/AVX-512
+#if XSIMD_WITH_AVX2
+  check_transpose_square<xsimd::batch<float, xsimd::avx2>>();  // 8 lanes, swizzles
+#endif
+#if XSIMD_WITH_SSE2
+  check_transpose_square<xsimd::batch<float, xsimd::sse2>>();  // 4 lanes, through memory
+#endif
+}
+
 TEST_CASE("add, mul, scale: simd is bitwise equal to ref", "[kernels]") {
   const int64_t n = KERNEL_SIZES;
   CAPTURE(n);
