@@ -13,7 +13,7 @@ EncoderOutput BertEncoder::forward(const Tensor& hidden_states, const Tensor& at
   Tensor h = hidden_states;  // [B, S, H]
   for (size_t i = 0; i < layer.size(); ++i) {
     if (output_hidden_states) out.hidden_states.push_back(h);
-    nn::AttentionOutput layer_outputs = layer[i].forward(h, attention_mask);
+    nn::AttentionOutput layer_outputs = layer[i].forward(h, attention_mask, output_attentions);
     h = layer_outputs.context;
     if (output_attentions) out.attentions.push_back(layer_outputs.probs);
   }

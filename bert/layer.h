@@ -37,8 +37,10 @@ class BertOutput : public nn::Module {
 class BertLayer : public nn::Module {
  public:
   explicit BertLayer(const BertConfig& config);
-  // Returns the layer output [B, S, H] and the attention probabilities [B, N, S, S].
-  nn::AttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask) const;
+  // Returns the layer output [B, S, H] and the attention probabilities [B, N, S, S] (see
+  // nn::MultiHeadAttention::forward for when they are kept).
+  nn::AttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask,
+                              bool output_attentions = false) const;
   std::string type_name() const override { return "BertLayer"; }
 
   BertAttention attention;

@@ -27,8 +27,9 @@ BertAttention::BertAttention(const BertConfig& config) : self(config), output(co
   register_module("output", output);
 }
 
-nn::AttentionOutput BertAttention::forward(const Tensor& hidden_states, const Tensor& attention_mask) const {
-  nn::AttentionOutput self_outputs = self.forward(hidden_states, attention_mask);  // context [B, S, H]
+nn::AttentionOutput BertAttention::forward(const Tensor& hidden_states, const Tensor& attention_mask,
+                                           bool output_attentions) const {
+  nn::AttentionOutput self_outputs = self.forward(hidden_states, attention_mask, output_attentions);  // [B, S, H]
   return {output.forward(self_outputs.context, hidden_states), self_outputs.probs};
 }
 

@@ -35,8 +35,10 @@ class BertSelfOutput : public nn::Module {
 class BertAttention : public nn::Module {
  public:
   explicit BertAttention(const BertConfig& config);
-  // Returns the attention output [B, S, H] and the probabilities [B, N, S, S].
-  nn::AttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask) const;
+  // Returns the attention output [B, S, H] and the probabilities [B, N, S, S] (see
+  // nn::MultiHeadAttention::forward for when they are kept).
+  nn::AttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask,
+                              bool output_attentions = false) const;
   std::string type_name() const override { return "BertAttention"; }
 
   BertSelfAttention self;

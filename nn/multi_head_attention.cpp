@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "tensor/autograd.h"
 #include "tensor/error.h"
 #include "tensor/ops.h"
 
@@ -32,15 +33,21 @@ MultiHeadAttention::MultiHeadAttention(int64_t hidden_size, int64_t num_heads, f
   register_module("dropout", dropout);
 }
 
-AttentionOutput MultiHeadAttention::forward(const Tensor& hidden_states, const Tensor& attention_mask) const {
+AttentionOutput MultiHeadAttention::forward(const Tensor& hidden_states, const Tensor& attention_mask,
+                                            bool output_attentions) const {
   BERT_CHECK(hidden_states.dim() == 3 && hidden_states.size(2) == query.in_features,
              "{}: expected hidden_states [B, S, {}], got {}", type_name(), query.in_features, hidden_states.shape());
   const int64_t N = num_attention_heads;
-  Tensor q = split_heads(query.forward(hidden_states), N);  // [B, N, S, D]
-  Tensor k = split_heads(key.forward(hidden_states), N);    // [B, N, S, D]
-  Tensor v = split_heads(value.forward(hidden_states), N);  // [B, N, S, D]
-  AttentionOutput out = scaled_dot_product_attention(q, k, v, attention_mask, dropout);
-  return {merge_heads(out.context), out.probs};             // [B, S, H], [B, N, S, S]
+  Tensor q = query.forward(hidden_states), k = key.forward(hidden_states), v = value.forward(hidden_states);  // [B, S, H]
+  const bool dropout_active = dropout.is_training() && dropout.p > 0.0f;
+  if (!needs_grad({q, k, v}) && !dropout_active) {  // inference: one fused pass per head, same numbers
+    AttentionOutput out;
+    out.context = fused_attention(q, k, v, N, attention_mask, output_attentions ? &out.probs : nullptr);
+    return out;                                                                            // [B, S, H]
+  }
+  AttentionOutput out = scaled_dot_product_attention(split_heads(q, N), split_heads(k, N), split_heads(v, N),
+                                                     attention_mask, dropout);            // [B, N, S, D]
+  return {merge_heads(out.context), out.probs};                                          // [B, S, H], [B, N, S, S]
 }
 
 }  // namespace bertlab::nn

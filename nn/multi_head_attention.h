@@ -16,7 +16,7 @@ namespace bertlab::nn {
 
 struct AttentionOutput {
   Tensor context;  // [B, N, S, D] from scaled_dot_product_attention, [B, S, H] from the module
-  Tensor probs;    // [B, N, S, S]
+  Tensor probs;    // [B, N, S, S], or undefined in inference without output_attentions
 };
 
 // The teaching core: attention over already split heads. q, k, v [B, N, S, D]; mask may be
@@ -28,7 +28,10 @@ class MultiHeadAttention : public Module {
  public:
   MultiHeadAttention(int64_t hidden_size, int64_t num_heads, float attention_dropout);
   // hidden_states [B, S, H]; attention_mask: additive, broadcastable to [B, N, S, S] (or undefined).
-  AttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask) const;
+  // probs are returned when output_attentions is set, and in training (where they are made anyway).
+  // Inference (no gradient, no dropout) takes fused_attention: the same numbers, less memory traffic.
+  AttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask,
+                          bool output_attentions = false) const;
 
   std::string type_name() const override { return "MultiHeadAttention"; }
 

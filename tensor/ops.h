@@ -72,6 +72,14 @@ Tensor embedding(const IntTensor& ids, const Tensor& weight, int64_t padding_idx
 // broadcasts to x and holds 0 to keep and -inf to drop, e.g. scores [B, N, S, S] + mask [B, 1, 1, S].
 Tensor softmax(const Tensor& x, const Tensor& mask = Tensor());
 
+// ---- ops/attention.cpp: inference only (no backward) ------------------------------------
+// Multi-head attention over q, k, v [B, S, H] (head n in columns n·D .. n·D + D, D = H / N):
+// softmax(q_n·k_nᵀ/√D + mask)·v_n per head, written into context [B, S, H]. Bit for bit what
+// split_heads, matmul, softmax, matmul and merge_heads give, without keeping the [B, N, S, S]
+// scores in memory; when probs is not null it receives the probabilities [B, N, S, S].
+Tensor fused_attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t num_heads, const Tensor& mask,
+                       Tensor* probs = nullptr);
+
 // ---- ops/layer_norm.cpp -----------------------------------------------------------------
 // (x - mean) / sqrt(var + eps) * weight + bias over the last dimension (biased variance).
 Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps);

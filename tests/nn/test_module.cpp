@@ -94,7 +94,7 @@ TEST_CASE("MultiHeadAttention: one head over one key returns the value projectio
   nn::MultiHeadAttention mha(4, 2, 0.0f);
   Generator gen(3);
   Tensor x = Tensor::randn({1, 1, 4}, gen);
-  nn::AttentionOutput out = mha.forward(x, Tensor());
+  nn::AttentionOutput out = mha.forward(x, Tensor(), /*output_attentions=*/true);
   // a single key gets probability 1, so the context is value(x)
   CHECK_THAT(out.context, AllClose(mha.value.forward(x)));
   CHECK(out.probs.shape() == Shape{1, 2, 1, 1});
