@@ -89,7 +89,13 @@ void pack_b(Strided bt, int64_t j0, int64_t w, int64_t k0, int64_t kc, float* ou
   const float* s = bt.p + j0 * bt.rs + k0 * bt.cs;
   if (w < NR || kc % kW != 0) std::fill_n(out, round_up(kc, kW) * NR, 0.0f);
   if (bt.rs == 1) {  // B as stored: a row of the panel lies contiguous in memory, one copy per k
-    for (int64_t k = 0; k < kc; ++k) std::copy_n(s + k * bt.cs, w, out + k * NR);
+    for (int64_t k = 0; k < kc; ++k)
+      if (w == NR) {
+        Batch::load_unaligned(s + k * bt.cs).store_aligned(out + k * NR);
+        Batch::load_unaligned(s + k * bt.cs + kW).store_aligned(out + k * NR + kW);
+      } else {
+        std::copy_n(s + k * bt.cs, w, out + k * NR);
+      }
     return;
   }
   // B transposed (a Linear's weight [out, in]): each column of the panel lies along k. Squares
