@@ -129,6 +129,13 @@ float* Tensor::grad_data() const {
   return impl.grad->data.get();
 }
 
+Tensor::GradBuffer Tensor::grad_buffer() const {
+  TensorImpl& impl = checked(impl_);
+  const bool fresh = !impl.grad;
+  if (fresh) impl.grad = Tensor::empty(impl.shape).impl_ptr();
+  return {impl.grad->data.get(), fresh};
+}
+
 void Tensor::zero_grad() const { checked(impl_).grad.reset(); }
 const std::shared_ptr<Node>& Tensor::grad_fn() const { return checked(impl_).grad_fn; }
 

@@ -69,6 +69,15 @@ class Tensor {
   Tensor& requires_grad_(bool value = true);  // only on leaves
   Tensor grad() const;  // undefined until a backward pass reached this tensor
   float* grad_data() const;  // for backward functions: the grad buffer, zero-filled on first use
+  // For backward functions that compute a whole gradient in one go (a GEMM): the grad buffer, and
+  // whether it is fresh (nothing added to it yet). A fresh buffer is uninitialized and must be
+  // written in full (C = ... rather than C += ...): that saves zero-filling it and reading the
+  // zeros back, two trips through memory for every activation-sized gradient.
+  struct GradBuffer {
+    float* data;
+    bool fresh;
+  };
+  GradBuffer grad_buffer() const;
   void zero_grad() const;    // drop the accumulated gradient (PyTorch's set_to_none)
   const std::shared_ptr<Node>& grad_fn() const;
   bool is_leaf() const { return grad_fn() == nullptr; }

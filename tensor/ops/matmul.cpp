@@ -5,7 +5,8 @@
 //   d op(B) = op(A)ᵀ · dC        [K, N]
 // and when A is stored transposed (op(A) = Aᵀ) its gradient is the transpose of that:
 //   dA = op(B) · dCᵀ  [K, M],   likewise  dB = dCᵀ · op(A)  [N, K] when B is stored transposed.
-// Each of these is one more GEMM with transpose flags, accumulating into the grad buffers.
+// Each of these is one more GEMM with transpose flags, adding into the grad buffers (or writing
+// them, when no other op has added to them yet: Tensor::grad_buffer).
 // With a scale, C = α · op(A) · op(B): forward scales C in place, backward uses α · dC as dC.
 #include <algorithm>
 #include <vector>
@@ -50,7 +51,20 @@ MatmulDims matmul_dims(const Tensor& a, const Tensor& b, bool ta, bool tb) {
 // after another; otherwise kernels::gemm_batched may run them side by side.
 void batched_gemm(GemmArgs g, int64_t batch, int64_t a_stride, int64_t b_stride, int64_t c_stride) {
   if (c_stride != 0 || batch <= 1) return kernels::gemm_batched(g, batch, a_stride, b_stride, c_stride);
-  for (int64_t i = 0; i < batch; ++i, g.A += a_stride, g.B += b_stride) kernels::gemm(g);
+  for (int64_t i = 0; i < batch; ++i, g.A += a_stride, g.B += b_stride, g.accumulate = true) kernels::gemm(g);
+}
+
+// Where the GEMMs of a backward write x's gradient: its grad buffer, and whether they add to it
+// (it already holds another op's contribution) or write it (fresh: see Tensor::grad_buffer).
+// With no GEMM to run (an empty batch) the gradient is zeros.
+struct GradTarget {
+  float* data;
+  bool accumulate;
+};
+GradTarget grad_target(const Tensor& x, int64_t gemms) {
+  if (gemms == 0) return {x.grad_data(), true};
+  const Tensor::GradBuffer buffer = x.grad_buffer();
+  return {buffer.data, !buffer.fresh};
 }
 
 }  // namespace
@@ -78,21 +92,23 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, float alpha) {
     }
     const float* dC = alpha != 1.0f ? scaled.data() : dout.data();
     if (a.requires_grad()) {
+      const GradTarget dA = grad_target(a, d.batch);
       if (!ta)  // dA [M, K] += dC [M, N] · op(B)ᵀ
-        batched_gemm({false, !tb, d.M, d.K, d.N, dC, d.N, b.data(), ldb, a.grad_data(), d.K, true}, d.batch, sc,
-                     sb, sa);
+        batched_gemm({false, !tb, d.M, d.K, d.N, dC, d.N, b.data(), ldb, dA.data, d.K, dA.accumulate}, d.batch,
+                     sc, sb, sa);
       else  // dA [K, M] += op(B) [K, N] · dCᵀ
-        batched_gemm({tb, true, d.K, d.M, d.N, b.data(), ldb, dC, d.N, a.grad_data(), d.M, true}, d.batch, sb,
-                     sc, sa);
+        batched_gemm({tb, true, d.K, d.M, d.N, b.data(), ldb, dC, d.N, dA.data, d.M, dA.accumulate}, d.batch,
+                     sb, sc, sa);
     }
     if (b.requires_grad()) {
       // A shared b sums the contributions of every batch element (its stride is 0).
+      const GradTarget dB = grad_target(b, d.batch);
       if (!tb)  // dB [K, N] += op(A)ᵀ · dC
-        batched_gemm({!ta, false, d.K, d.N, d.M, a.data(), lda, dC, d.N, b.grad_data(), d.N, true}, d.batch, sa,
-                     sc, sb);
+        batched_gemm({!ta, false, d.K, d.N, d.M, a.data(), lda, dC, d.N, dB.data, d.N, dB.accumulate}, d.batch,
+                     sa, sc, sb);
       else  // dB [N, K] += dCᵀ · op(A)
-        batched_gemm({true, ta, d.N, d.K, d.M, dC, d.N, a.data(), lda, b.grad_data(), d.K, true}, d.batch, sc,
-                     sa, sb);
+        batched_gemm({true, ta, d.N, d.K, d.M, dC, d.N, a.data(), lda, dB.data, d.K, dB.accumulate}, d.batch,
+                     sc, sa, sb);
     }
   });
 }
@@ -117,10 +133,14 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
 
   return record(out, "linear", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
     const float* g = dout.data();
-    if (x.requires_grad())
-      kernels::gemm({false, false, R, in, out_features, g, out_features, weight.data(), in, x.grad_data(), in, true});
-    if (weight.requires_grad())
-      kernels::gemm({true, false, out_features, in, R, g, out_features, x.data(), in, weight.grad_data(), in, true});
+    if (x.requires_grad()) {
+      const GradTarget dx = grad_target(x, 1);
+      kernels::gemm({false, false, R, in, out_features, g, out_features, weight.data(), in, dx.data, in, dx.accumulate});
+    }
+    if (weight.requires_grad()) {
+      const GradTarget dw = grad_target(weight, 1);
+      kernels::gemm({true, false, out_features, in, R, g, out_features, x.data(), in, dw.data, in, dw.accumulate});
+    }
     if (bias.defined() && bias.requires_grad()) {  // db[j] += Σ_r dout[r, j]
       float* db = bias.grad_data();
       constexpr int64_t kSlice = 256;  // columns per task; each column summed in row order, on one core
