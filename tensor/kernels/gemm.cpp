@@ -43,17 +43,19 @@ constexpr int64_t NR = 2 * kW;
 
 // Cache blocking (the loops of BLIS): K is cut into steps of KC, C into blocks of MC rows and
 // NC columns, so that what the inner loops reuse stays in cache.
-//   KC: the depth of a k block. One packed B micro-panel, KC×NR floats, stays in L1 while the
-//       kernel sweeps every A micro-panel of the block past it: 384×16 floats = 24 KB with
-//       AVX2, and as much with AVX-512 at 192×32. (Measured: 256 and 512 were ~5% slower
-//       with AVX2 on a Zen 3, 256 and 384 2-5% slower with AVX-512 on a Sapphire Rapids.)
+//   KC: the depth of a k block. Every k block passes over the block of C once more (loads and
+//       stores its tiles), so deeper is better, as long as one packed B micro-panel, KC×NR
+//       floats, stays near L1 while the kernel sweeps every A micro-panel of the block past it:
+//       384×16 floats = 24 KB with AVX2; 384×32 = 48 KB with AVX-512, the whole L1, and still
+//       faster than 192 or 256 (measured: docs/simd.md).
 //   MC: the rows of a block: its packed A, MC×KC floats, stays in L2 (180 KB with AVX2,
 //       126 KB with AVX-512).
-//   NC: the columns of a packed B panel, KC×NC floats, which stays in L2 or L3 while every
-//       row block of the thread's part of C passes by it.
-constexpr int64_t KC = kVectorRegisters == 32 ? 192 : 384;
-constexpr int64_t MC = (kVectorRegisters == 32 ? 12 : 20) * MR;  // a multiple of MR: 168 or 120
-constexpr int64_t NC = 32 * NR;                                   // a multiple of NR: 1024 or 512
+//   NC: the columns of a packed B panel, KC×NC floats, which stays in L3 while every row block
+//       of the thread's part of C passes by it. As wide as BERT's widest Linear (3072), so A is
+//       packed only once.
+constexpr int64_t KC = 384;
+constexpr int64_t MC = (kVectorRegisters == 32 ? 6 : 20) * MR;  // a multiple of MR: 84 or 120
+constexpr int64_t NC = 3072;                                     // a multiple of NR (16 or 32)
 
 // Below this many multiply-adds a GEMM runs on one thread: waking threads would cost more.
 constexpr int64_t kParallelMinWork = 64 * 64 * 64;
@@ -82,55 +84,68 @@ Strided view_bt(const GemmArgs& g) {
 // Rows and columns past the edge of the matrix are zeros too: edge tiles then need no special
 // case while multiplying, and their extra lanes are simply not stored.
 
-// A B micro-panel: columns [j0, j0 + w) of B (w <= NR) × k in [k0, k0 + kc), k after k, the NR
-// values side by side,   out[k·NR + j] = B(k0 + k, j0 + j),
-// so that the micro-kernel loads a row of it as 2 Batches.
-void pack_b(Strided bt, int64_t j0, int64_t w, int64_t k0, int64_t kc, float* out) {
+// A KC×NC panel of B: columns [j0, j0 + nc) × k in [k0, k0 + kc), as NR-column micro-panels one
+// after another (kp·NR floats each); in each, k after k, the NR values side by side,
+//   out[p·kp·NR + k·NR + j] = B(k0 + k, j0 + p·NR + j),
+// so that the micro-kernel loads a row of a micro-panel as 2 Batches.
+void pack_b(Strided bt, int64_t j0, int64_t nc, int64_t k0, int64_t kc, float* out) {
+  const int64_t kp = round_up(kc, kW), panels = ceil_div(nc, NR);
+  if (nc % NR != 0 || kc != kp) std::fill_n(out, panels * kp * NR, 0.0f);
   const float* s = bt.p + j0 * bt.rs + k0 * bt.cs;
-  if (w < NR || kc % kW != 0) std::fill_n(out, round_up(kc, kW) * NR, 0.0f);
-  if (bt.rs == 1) {  // B as stored: a row of the panel lies contiguous in memory, one copy per k
-    for (int64_t k = 0; k < kc; ++k)
-      if (w == NR) {
-        Batch::load_unaligned(s + k * bt.cs).store_aligned(out + k * NR);
-        Batch::load_unaligned(s + k * bt.cs + kW).store_aligned(out + k * NR + kW);
-      } else {
-        std::copy_n(s + k * bt.cs, w, out + k * NR);
-      }
+  const auto at = [&](int64_t k, int64_t j) { return out + j / NR * kp * NR + k * NR + j % NR; };
+  if (bt.rs == 1) {  // B as stored: each row k of the panel is contiguous, read front to back
+    const int64_t whole = nc - nc % kW;
+    for (int64_t k = 0; k < kc; ++k) {
+      const float* row = s + k * bt.cs;
+      for (int64_t j = 0; j < whole; j += kW) Batch::load_unaligned(row + j).store_aligned(at(k, j));
+      for (int64_t j = whole; j < nc; ++j) *at(k, j) = row[j];
+    }
     return;
   }
   // B transposed (a Linear's weight [out, in]): each column of the panel lies along k. Squares
   // of kW columns × kW k's are loaded as Batches along k and transposed in registers; the
-  // edges (a partial chunk of k, a panel narrower than NR) go value by value.
-  const int64_t k_whole = w == NR ? kc - kc % kW : 0;
-  for (int64_t k = 0; k < k_whole; k += kW)
-    for (int64_t j0 = 0; j0 < NR; j0 += kW) {
-      Batch square[kW];
-      for (int64_t j = 0; j < kW; ++j) square[j] = Batch::load_unaligned(s + (j0 + j) * bt.rs + k);
-      transpose_square(square);  // square[kk] = the kW columns at k + kk
-      for (int64_t kk = 0; kk < kW; ++kk) square[kk].store_aligned(out + (k + kk) * NR + j0);
-    }
-  for (int64_t k = k_whole; k < kc; ++k)
-    for (int64_t j = 0; j < w; ++j) out[k * NR + j] = s[j * bt.rs + k];
+  // edges (a partial chunk of k, a micro-panel narrower than NR) go value by value.
+  for (int64_t p = 0; p < panels; ++p) {
+    const int64_t w = std::min(NR, nc - p * NR), k_whole = w == NR ? kc - kc % kW : 0;
+    const float* sp = s + p * NR * bt.rs;
+    for (int64_t k = 0; k < k_whole; k += kW)
+      for (int64_t j0 = 0; j0 < NR; j0 += kW) {
+        Batch square[kW];
+        for (int64_t j = 0; j < kW; ++j) square[j] = Batch::load_unaligned(sp + (j0 + j) * bt.rs + k);
+        transpose_square(square);  // square[kk] = the kW columns at k + kk
+        for (int64_t kk = 0; kk < kW; ++kk) square[kk].store_aligned(at(k + kk, p * NR + j0));
+      }
+    for (int64_t k = k_whole; k < kc; ++k)
+      for (int64_t j = 0; j < w; ++j) *at(k, p * NR + j) = sp[j * bt.rs + k];
+  }
 }
 
-// An A micro-panel: rows [i0, i0 + h) of A (h <= MR) × k in [k0, k0 + kc), chunk after chunk of
-// kW k's, in each chunk the MR rows one after another,
+// An A micro-panel: rows [i0, i0 + h) of A's M rows (h <= MR) × k in [k0, k0 + kc), chunk after
+// chunk of kW k's, in each chunk the MR rows one after another,
 //   out[c·MR·kW + r·kW + kk] = A(i0 + r, k0 + c·kW + kk),
 // so that the micro-kernel finds a row's value for step kk of a chunk at a fixed offset
 // r·kW + kk. When A is stored row by row (the usual case: activations [tokens, features]), each
 // row's chunk is kW contiguous floats: packing is a straight copy of one Batch.
-void pack_a(Strided a, int64_t i0, int64_t h, int64_t k0, int64_t kc, float* out) {
+void pack_a(Strided a, int64_t M, int64_t i0, int64_t h, int64_t k0, int64_t kc, float* out) {
   const float* s = a.p + i0 * a.rs + k0 * a.cs;
   if (h < MR || kc % kW != 0) std::fill_n(out, round_up(kc, kW) * MR, 0.0f);
   for (int64_t c = 0; c < kc; c += kW, out += MR * kW) {
     const int64_t n = std::min(kW, kc - c);
-    if (a.cs == 1 && n == kW)  // A as stored: one Batch of each row
+    if (a.cs == 1 && n == kW) {  // A as stored: one Batch of each row
       for (int64_t r = 0; r < h; ++r) Batch::load_unaligned(s + r * a.rs + c).store_aligned(out + r * kW);
-    else if (a.cs == 1)  // the last, partial chunk
+    } else if (a.cs == 1) {  // the last, partial chunk
       for (int64_t r = 0; r < h; ++r) std::copy_n(s + r * a.rs + c, n, out + r * kW);
-    else  // A transposed: per k, the rows lie side by side
+    } else if (n == kW && h <= kW && i0 + kW <= M) {
+      // A transposed (a gradient's dYᵀ): per k, kW rows lie side by side. Load a square of kW k's
+      // × kW rows (the rows past the panel are read, then dropped) and transpose it.
+      Batch square[kW];
+      for (int64_t kk = 0; kk < kW; ++kk) square[kk] = Batch::load_unaligned(s + (c + kk) * a.cs);
+      transpose_square(square);  // square[r] = row r's kW values
+      for (int64_t r = 0; r < h; ++r) square[r].store_aligned(out + r * kW);
+    } else {  // A transposed, at the edges: value by value
       for (int64_t kk = 0; kk < n; ++kk)
         for (int64_t r = 0; r < h; ++r) out[r * kW + kk] = s[r + (c + kk) * a.cs];
+    }
   }
 }
 
@@ -218,10 +233,10 @@ void gemm_part(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1
       const int64_t kc = std::min(KC, g.K - pc);
       const bool add = g.accumulate || pc > 0;  // later k blocks add onto the earlier ones
       const int64_t kp = round_up(kc, kW);
-      for (int64_t jr = 0; jr < nc; jr += NR) pack_b(bt, jc + jr, std::min(NR, nc - jr), pc, kc, packed_b + jr * kp);
+      pack_b(bt, jc, nc, pc, kc, packed_b);
       for (int64_t ic = m0; ic < m1; ic += MC) {
         const int64_t mc = std::min(MC, m1 - ic);
-        for (int64_t ir = 0; ir < mc; ir += MR) pack_a(a, ic + ir, std::min(MR, mc - ir), pc, kc, packed_a + ir * kp);
+        for (int64_t ir = 0; ir < mc; ir += MR) pack_a(a, g.M, ic + ir, std::min(MR, mc - ir), pc, kc, packed_a + ir * kp);
         for (int64_t jr = 0; jr < nc; jr += NR)
           for (int64_t ir = 0; ir < mc; ir += MR)
             kMicroKernels[std::min(MR, mc - ir)](kp, packed_a + ir * kp, packed_b + jr * kp,
@@ -240,8 +255,11 @@ void gemm_part(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1
 // more than the multiply. So these GEMMs read both operands where they are: a tile of
 // Rows×Cols dot products runs down k together, a Batch at a time (each A load feeds Cols
 // FMAs, each B load Rows), and each sum is finished across its lanes at the end.
-constexpr int64_t kDotMaxRows = 16;  // up to this M the dot products win (measured: docs/simd.md)
-constexpr int64_t kDotRows = 2, kDotCols = 4;
+// The tile: Rows×Cols accumulators + Cols batches of B + 1 of A must fit in the registers:
+// 4×4 with AVX-512 (21 of 32), 2×4 with AVX2 (13 of 16). Up to kDotMaxRows the dot products beat
+// packing (measured with the weights coming from memory, as in a forward pass: docs/simd.md).
+constexpr int64_t kDotRows = kVectorRegisters == 32 ? 4 : 2, kDotCols = 4;
+constexpr int64_t kDotMaxRows = kVectorRegisters == 32 ? 32 : 16;
 
 template <int64_t Rows, int64_t Cols>
 void dot_tile(const GemmArgs& g, int64_t i0, int64_t j0) {
@@ -261,15 +279,16 @@ void dot_tile(const GemmArgs& g, int64_t i0, int64_t j0) {
   }
   for (int64_t i = 0; i < Rows; ++i)
     for (int64_t j = 0; j < Cols; ++j) {
-      float sum = xsimd::hadd(acc[i][j]);  // the 8 lanes' partial sums
+      float sum = xsimd::hadd(acc[i][j]);  // the lanes' partial sums
       for (int64_t k = k_vec; k < g.K; ++k) sum += a[i * g.lda + k] * b[j * g.ldb + k];
       float& c = g.C[(i0 + i) * g.ldc + j0 + j];
       c = g.accumulate ? c + sum : sum;
     }
 }
 
-// Columns in groups of kDotCols (one at a time at the edge), rows in pairs, shared out among
-// the threads by column block: each C element is one thread's, computed the same way on any.
+// Columns in groups of kDotCols and rows in groups of kDotRows (one at a time at the edges),
+// shared out among the threads by column block: each C element is one thread's, computed the
+// same way on any.
 void gemm_dot(const GemmArgs& g, bool parallel) {
   constexpr int64_t kBlockCols = 16 * kDotCols;
   const int64_t blocks = ceil_div(g.N, kBlockCols);
@@ -278,13 +297,14 @@ void gemm_dot(const GemmArgs& g, bool parallel) {
     const int64_t j_end = std::min(g.N, (block + 1) * kBlockCols);
     for (int64_t j = block * kBlockCols; j < j_end; j += kDotCols) {
       const bool full = j + kDotCols <= j_end;
-      for (int64_t i = 0; i < g.M; i += kDotRows) {
-        const bool pair = i + kDotRows <= g.M;
+      for (int64_t i = 0; i < g.M;) {
+        const bool group = i + kDotRows <= g.M;
         if (full) {
-          pair ? dot_tile<kDotRows, kDotCols>(g, i, j) : dot_tile<1, kDotCols>(g, i, j);
+          group ? dot_tile<kDotRows, kDotCols>(g, i, j) : dot_tile<1, kDotCols>(g, i, j);
         } else {
-          for (int64_t jj = j; jj < j_end; ++jj) pair ? dot_tile<kDotRows, 1>(g, i, jj) : dot_tile<1, 1>(g, i, jj);
+          for (int64_t jj = j; jj < j_end; ++jj) group ? dot_tile<kDotRows, 1>(g, i, jj) : dot_tile<1, 1>(g, i, jj);
         }
+        i += group ? kDotRows : 1;
       }
     }
   }

@@ -33,7 +33,7 @@ bool same_bits(const Tensor& a, const Tensor& b) {
 }  // namespace
 
 TEST_CASE("fused_attention: bit for bit the composed ops, context and probabilities", "[ops][attention]") {
-  const int64_t S = GENERATE(1, 5, 16, 17, 40), N = GENERATE(1, 3), threads = GENERATE(1, 2);
+  const int64_t S = GENERATE(1, 5, 16, 17, 32, 33, 40), N = GENERATE(1, 3), threads = GENERATE(1, 2);
   const int64_t B = 2, D = 8, H = N * D;
   CAPTURE(S, N, threads);
   Generator gen(11);

@@ -62,9 +62,10 @@ void require_gemm_matches_ref(Problem& p) {
 
 TEST_CASE("gemm: matches gemm_ref for all transposes and edge shapes", "[kernels]") {
   // Around the register tile's edges for both AVX2 (6 × 16) and AVX-512 (14 × 32).
-  const int64_t M = GENERATE(0, 1, 5, 6, 7, 13, 14, 15, 16, 17, 26, 65, 121);  // x·Wᵀ: 16 | 17 dot products | packed
+  // x·Wᵀ: up to 16 (AVX2) or 32 (AVX-512) rows dot products, then packed.
+  const int64_t M = GENERATE(0, 1, 5, 6, 7, 13, 14, 15, 16, 17, 26, 31, 32, 33, 65, 121);
   const int64_t N = GENERATE(0, 1, 15, 16, 17, 31, 32, 33, 40);
-  const int64_t K = GENERATE(0, 1, 3, 385);  // 385: one past k blocks (KC = 384, or 192 with AVX-512)
+  const int64_t K = GENERATE(0, 1, 3, 385);  // 385: one past a k block (KC = 384)
   const bool trans_a = GENERATE(false, true), trans_b = GENERATE(false, true);
   const bool accumulate = GENERATE(false, true);
   CAPTURE(M, N, K, trans_a, trans_b, accumulate);
