@@ -22,6 +22,7 @@ void gemm_ref(const GemmArgs& g) {
         const float b = g.trans_b ? g.B[j * g.ldb + k] : g.B[k * g.ldb + j];
         acc += a * b;
       }
+      if (g.bias) acc += g.bias[j];
       float& c = g.C[i * g.ldc + j];
       c = g.accumulate ? c + acc : acc;
     }
@@ -150,11 +151,16 @@ void pack_a(Strided a, int64_t M, int64_t i0, int64_t h, int64_t k0, int64_t kc,
 }
 
 // ===== Micro-kernel =====
-// Writes the Rows×NR tile acc into C's first n columns: C = acc, or C += acc when `add`.
-// Full-width tiles go straight from registers to C; narrower ones pass through a buffer.
+// Writes the Rows×NR tile acc (plus the bias of its columns, when given) into C's first n
+// columns: C = acc, or C += acc when `add`. Full-width tiles go straight from registers to C;
+// narrower ones pass through a buffer.
 template <int64_t Rows>
-void store_tile(const Batch (&acc)[Rows][2], float* c, int64_t ldc, int64_t n, bool add) {
+void store_tile(Batch (&acc)[Rows][2], float* c, int64_t ldc, int64_t n, bool add, const float* bias) {
   if (n == NR) {
+    for (int64_t v = 0; v < 2 && bias; ++v) {
+      const Batch b = Batch::load_unaligned(bias + v * kW);
+      for (int64_t r = 0; r < Rows; ++r) acc[r][v] += b;
+    }
     for (int64_t r = 0; r < Rows; ++r)
       for (int64_t v = 0; v < 2; ++v) {
         float* p = c + r * ldc + v * kW;
@@ -166,7 +172,10 @@ void store_tile(const Batch (&acc)[Rows][2], float* c, int64_t ldc, int64_t n, b
   for (int64_t r = 0; r < Rows; ++r)
     for (int64_t v = 0; v < 2; ++v) acc[r][v].store_aligned(&tile[r][v * kW]);
   for (int64_t r = 0; r < Rows; ++r)
-    for (int64_t j = 0; j < n; ++j) c[r * ldc + j] = add ? tile[r][j] + c[r * ldc + j] : tile[r][j];
+    for (int64_t j = 0; j < n; ++j) {
+      const float value = bias ? tile[r][j] + bias[j] : tile[r][j];
+      c[r * ldc + j] = add ? value + c[r * ldc + j] : value;
+    }
 }
 
 // C tile (+)= (packed A micro-panel)ᵀ · (packed B micro-panel) over kp steps of k (a multiple
@@ -175,7 +184,7 @@ void store_tile(const Batch (&acc)[Rows][2], float* c, int64_t ldc, int64_t n, b
 // constant offset. Rows is MR except in the last row panel of an M that is not a multiple of MR.
 template <int64_t Rows>
 void micro_kernel(int64_t kp, const float* a, const float* b, float* c, int64_t ldc, int64_t n,
-                  bool add) {
+                  bool add, const float* bias) {
   // Ask for C's rows now, so that they arrive while the loop runs, not after it.
   for (int64_t r = 0; r < Rows; ++r) {
     __builtin_prefetch(c + r * ldc, 1);
@@ -194,12 +203,12 @@ void micro_kernel(int64_t kp, const float* a, const float* b, float* c, int64_t 
       }
     }
   }
-  store_tile<Rows>(acc, c, ldc, n, add);
+  store_tile<Rows>(acc, c, ldc, n, add, bias);
 }
 
 // The kernel for each row count, so that an edge panel does no multiply-adds on padding:
 // kMicroKernels[r] is micro_kernel<r>.
-using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_t, int64_t, bool);
+using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_t, int64_t, bool, const float*);
 template <size_t... Rows>
 constexpr std::array<MicroKernel, MR + 1> micro_kernels(std::index_sequence<Rows...>) {
   return {nullptr, micro_kernel<Rows + 1>...};
@@ -232,6 +241,7 @@ void gemm_part(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1
     for (int64_t pc = 0; pc < g.K; pc += KC) {
       const int64_t kc = std::min(KC, g.K - pc);
       const bool add = g.accumulate || pc > 0;  // later k blocks add onto the earlier ones
+      const float* bias = pc == 0 && g.bias ? g.bias + jc : nullptr;  // stored with the first
       const int64_t kp = round_up(kc, kW);
       pack_b(bt, jc, nc, pc, kc, packed_b);
       for (int64_t ic = m0; ic < m1; ic += MC) {
@@ -241,7 +251,7 @@ void gemm_part(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1
           for (int64_t ir = 0; ir < mc; ir += MR)
             kMicroKernels[std::min(MR, mc - ir)](kp, packed_a + ir * kp, packed_b + jr * kp,
                                                  g.C + (ic + ir) * g.ldc + jc + jr, g.ldc,
-                                                 std::min(NR, nc - jr), add);
+                                                 std::min(NR, nc - jr), add, bias ? bias + jr : nullptr);
       }
     }
   }
@@ -281,6 +291,7 @@ void dot_tile(const GemmArgs& g, int64_t i0, int64_t j0) {
     for (int64_t j = 0; j < Cols; ++j) {
       float sum = xsimd::hadd(acc[i][j]);  // the lanes' partial sums
       for (int64_t k = k_vec; k < g.K; ++k) sum += a[i * g.lda + k] * b[j * g.ldb + k];
+      if (g.bias) sum += g.bias[j0 + j];
       float& c = g.C[(i0 + i) * g.ldc + j0 + j];
       c = g.accumulate ? c + sum : sum;
     }
@@ -320,8 +331,13 @@ void gemm_dot(const GemmArgs& g, bool parallel) {
 // on the rectangle it is in, so C is bitwise the same for any number of threads.
 void gemm(const GemmArgs& g) {
   if (g.M == 0 || g.N == 0) return;
-  if (g.K == 0) {  // an empty sum: C = 0, or C unchanged when accumulating
-    for (int64_t i = 0; i < g.M && !g.accumulate; ++i) std::fill_n(g.C + i * g.ldc, g.N, 0.0f);
+  if (g.K == 0) {  // an empty sum: C = bias (or 0), added to C when accumulating
+    for (int64_t i = 0; i < g.M; ++i)
+      for (int64_t j = 0; j < g.N; ++j) {
+        const float value = g.bias ? g.bias[j] : 0.0f;
+        float& c = g.C[i * g.ldc + j];
+        c = g.accumulate ? c + value : value;
+      }
     return;
   }
   // Small products, and calls from inside a parallel region (gemm_batched), use one thread.

@@ -3,6 +3,8 @@
 //   A is M×K, B is K×N, C is M×N, all row-major with leading dimensions lda, ldb, ldc.
 //   trans_a: A is stored K×M (read A[i][k] at A[k * lda + i]); trans_b: B is stored N×K.
 //   accumulate: C += A·B instead of C = A·B (backward passes add into gradients).
+//   bias: N values (or null) added to every row of the product, C = A·B + bias: a Linear's
+//         bias, added as the first k block is stored rather than in a pass of its own.
 // Example: A = [[1, 2]], B = [[3], [4]] -> C = [[1·3 + 2·4]] = [[11]].
 //
 // gemm_ref is the triple loop to read; gemm is the fast one (packed panels, cache blocking,
@@ -24,6 +26,7 @@ struct GemmArgs {
   float* C = nullptr;
   int64_t ldc = 0;
   bool accumulate = false;
+  const float* bias = nullptr;
 };
 
 void gemm_ref(const GemmArgs& g);

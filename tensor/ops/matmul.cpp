@@ -126,10 +126,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   Shape out_shape = x.shape();
   out_shape.back() = out_features;
   Tensor out = Tensor::empty(out_shape);  // [.., out]
-  float* y = out.data();
-  if (bias.defined())  // start every row from the bias, then accumulate x · Wᵀ on top
-    detail::parallel_rows(R, out_features, [&](int64_t r) { std::copy_n(bias.data(), out_features, y + r * out_features); });
-  kernels::gemm({false, true, R, out_features, in, x.data(), in, weight.data(), in, y, out_features, bias.defined()});
+  kernels::gemm({.trans_b = true, .M = R, .N = out_features, .K = in, .A = x.data(), .lda = in, .B = weight.data(),
+                 .ldb = in, .C = out.data(), .ldc = out_features, .bias = bias.defined() ? bias.data() : nullptr});
 
   return record(out, "linear", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
     const float* g = dout.data();

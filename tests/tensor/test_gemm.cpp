@@ -19,16 +19,25 @@ namespace {
 // dimensions (ld = columns + 3) so that a kernel that ignores ld is caught.
 struct Problem {
   GemmArgs g;
-  std::vector<float> a, b, c;
+  std::vector<float> a, b, c, bias;
 
-  Problem(int64_t M, int64_t N, int64_t K, bool trans_a, bool trans_b, bool accumulate) {
+  Problem(int64_t M, int64_t N, int64_t K, bool trans_a, bool trans_b, bool accumulate, bool with_bias = false) {
     g.M = M, g.N = N, g.K = K, g.trans_a = trans_a, g.trans_b = trans_b;
     g.accumulate = accumulate;
     const int64_t a_rows = trans_a ? K : M, b_rows = trans_b ? N : K;
     g.lda = (trans_a ? M : K) + 3, g.ldb = (trans_b ? K : N) + 3, g.ldc = N + 3;
     a = random_floats(a_rows * g.lda, 1, -1.0f, 1.0f), b = random_floats(b_rows * g.ldb, 2, -1.0f, 1.0f);
     c = random_floats(M * g.ldc, 3, -1.0f, 1.0f);  // nonzero, so that accumulate = false must overwrite it
+    if (with_bias) bias = random_floats(N, 4, -1.0f, 1.0f);
+    point_at_own_data();
+  }
+  Problem(const Problem& other) : g(other.g), a(other.a), b(other.b), c(other.c), bias(other.bias) {
+    point_at_own_data();  // a copy computes into its own C
+  }
+  Problem& operator=(const Problem&) = delete;
+  void point_at_own_data() {
     g.A = a.data(), g.B = b.data(), g.C = c.data();
+    g.bias = bias.empty() ? nullptr : bias.data();
   }
 };
 
@@ -38,13 +47,11 @@ struct Problem {
 // Also checks that the padding past N in each row of C is never written.
 void require_gemm_matches_ref(Problem& p) {
   Problem ref = p;
-  ref.g.C = ref.c.data();
   gemm_ref(ref.g);
   gemm(p.g);
   Problem abs = p;
-  for (auto* v : {&abs.a, &abs.b, &abs.c})
+  for (auto* v : {&abs.a, &abs.b, &abs.c, &abs.bias})
     for (float& x : *v) x = std::fabs(x);
-  abs.g.A = abs.a.data(), abs.g.B = abs.b.data(), abs.g.C = abs.c.data();
   gemm_ref(abs.g);
   const float gamma = 2.0f * static_cast<float>(p.g.K + 1) * std::ldexp(1.0f, -24);
   for (int64_t i = 0; i < p.g.M; ++i)
@@ -67,9 +74,9 @@ TEST_CASE("gemm: matches gemm_ref for all transposes and edge shapes", "[kernels
   const int64_t N = GENERATE(0, 1, 15, 16, 17, 31, 32, 33, 40);
   const int64_t K = GENERATE(0, 1, 3, 385);  // 385: one past a k block (KC = 384)
   const bool trans_a = GENERATE(false, true), trans_b = GENERATE(false, true);
-  const bool accumulate = GENERATE(false, true);
-  CAPTURE(M, N, K, trans_a, trans_b, accumulate);
-  Problem p(M, N, K, trans_a, trans_b, accumulate);
+  const bool accumulate = GENERATE(false, true), with_bias = GENERATE(false, true);
+  CAPTURE(M, N, K, trans_a, trans_b, accumulate, with_bias);
+  Problem p(M, N, K, trans_a, trans_b, accumulate, with_bias);
   require_gemm_matches_ref(p);
 }
 
@@ -85,8 +92,8 @@ TEST_CASE("gemm: a worked 1x2 by 2x1 example", "[kernels]") {
 }
 
 TEST_CASE("gemm: large shapes with several cache blocks", "[kernels]") {
-  // 250×150×500 spans several blocks of C (MC = 120 rows, NC = 128 columns with AVX2) and
-  // two k blocks (KC = 384), each with a partial last one.
+  // 250×150×500 spans several row blocks of C (MC = 84 or 120 rows) and two k blocks
+  // (KC = 384), each with a partial last one.
   const bool trans_a = GENERATE(false, true), trans_b = GENERATE(false, true);
   CAPTURE(trans_a, trans_b);
   Problem p(250, 150, 500, trans_a, trans_b, false);
@@ -96,8 +103,7 @@ TEST_CASE("gemm: large shapes with several cache blocks", "[kernels]") {
 TEST_CASE("gemm: bitwise the same result for 1 and 2 threads", "[kernels]") {
   const int64_t M = GENERATE(26, 127), N = GENERATE(33, 130, 700);
   CAPTURE(M, N);
-  Problem one(M, N, 500, false, true, false), two = one;
-  two.g.C = two.c.data();
+  Problem one(M, N, 500, false, true, false, /*with_bias=*/true), two = one;
   const int saved = omp_get_max_threads();
   omp_set_num_threads(1);
   gemm(one.g);
@@ -114,7 +120,6 @@ TEST_CASE("gemm_batched: each item matches gemm", "[kernels]") {
   // The items sit back to back: item b of A starts at A + b·(M·lda), and so on.
   Problem p(M * std::max<int64_t>(count, 1), N, K, false, false, false);
   Problem batched = p;
-  batched.g.C = batched.c.data();
   batched.g.M = M;
   const int saved = omp_get_max_threads();
   omp_set_num_threads(threads);
