@@ -85,41 +85,74 @@ Strided view_bt(const GemmArgs& g) {
 // Rows and columns past the edge of the matrix are zeros too: edge tiles then need no special
 // case while multiplying, and their extra lanes are simply not stored.
 
-// A KC×NC panel of B: columns [j0, j0 + nc) × k in [k0, k0 + kc), as NR-column micro-panels one
-// after another (kp·NR floats each); in each, k after k, the NR values side by side,
-//   out[p·kp·NR + k·NR + j] = B(k0 + k, j0 + p·NR + j),
-// so that the micro-kernel loads a row of a micro-panel as 2 Batches.
-void pack_b(Strided bt, int64_t j0, int64_t nc, int64_t k0, int64_t kc, float* out) {
-  const int64_t kp = round_up(kc, kW), panels = ceil_div(nc, NR);
-  if (nc % NR != 0 || kc != kp) std::fill_n(out, panels * kp * NR, 0.0f);
+// One micro-panel of B: columns [j0, j0 + w) (w <= NR) × k in [k0, k0 + kc), k after k, the NR
+// values side by side,
+//   out[k·NR + j] = B(k0 + k, j0 + j),
+// so that the micro-kernel loads a row of the micro-panel as 2 Batches.
+void pack_b(Strided bt, int64_t j0, int64_t w, int64_t k0, int64_t kc, float* out) {
+  const int64_t kp = round_up(kc, kW);
+  if (w < NR || kc != kp) std::fill_n(out, kp * NR, 0.0f);
   const float* s = bt.p + j0 * bt.rs + k0 * bt.cs;
-  const auto at = [&](int64_t k, int64_t j) { return out + j / NR * kp * NR + k * NR + j % NR; };
-  if (bt.rs == 1) {  // B as stored: each row k of the panel is contiguous, read front to back
-    const int64_t whole = nc - nc % kW;
+  if (bt.rs == 1) {  // B as stored: row k of the micro-panel is w contiguous floats
     for (int64_t k = 0; k < kc; ++k) {
       const float* row = s + k * bt.cs;
-      for (int64_t j = 0; j < whole; j += kW) Batch::load_unaligned(row + j).store_aligned(at(k, j));
-      for (int64_t j = whole; j < nc; ++j) *at(k, j) = row[j];
+      if (w == NR) {
+        Batch::load_unaligned(row).store_aligned(out + k * NR);
+        Batch::load_unaligned(row + kW).store_aligned(out + k * NR + kW);
+      } else {
+        std::copy_n(row, w, out + k * NR);
+      }
     }
     return;
   }
-  // B transposed (a Linear's weight [out, in]): each column of the panel lies along k. Squares
-  // of kW columns × kW k's are loaded as Batches along k and transposed in registers; the
-  // edges (a partial chunk of k, a micro-panel narrower than NR) go value by value.
-  for (int64_t p = 0; p < panels; ++p) {
-    const int64_t w = std::min(NR, nc - p * NR), k_whole = w == NR ? kc - kc % kW : 0;
-    const float* sp = s + p * NR * bt.rs;
-    for (int64_t k = 0; k < k_whole; k += kW)
-      for (int64_t j0 = 0; j0 < NR; j0 += kW) {
-        Batch square[kW];
-        for (int64_t j = 0; j < kW; ++j) square[j] = Batch::load_unaligned(sp + (j0 + j) * bt.rs + k);
-        transpose_square(square);  // square[kk] = the kW columns at k + kk
-        for (int64_t kk = 0; kk < kW; ++kk) square[kk].store_aligned(at(k + kk, p * NR + j0));
-      }
-    for (int64_t k = k_whole; k < kc; ++k)
-      for (int64_t j = 0; j < w; ++j) *at(k, p * NR + j) = sp[j * bt.rs + k];
-  }
+  // B transposed (a Linear's weight [out, in]): each column of the micro-panel lies along k.
+  // Squares of kW columns × kW k's are loaded as Batches along k and transposed in registers;
+  // the edges (a partial chunk of k, a micro-panel narrower than NR) go value by value.
+  const int64_t k_whole = w == NR ? kc - kc % kW : 0;
+  for (int64_t k = 0; k < k_whole; k += kW)
+    for (int64_t j0 = 0; j0 < NR; j0 += kW) {
+      Batch square[kW];
+      for (int64_t j = 0; j < kW; ++j) square[j] = Batch::load_unaligned(s + (j0 + j) * bt.rs + k);
+      transpose_square(square);  // square[kk] = the kW columns at k + kk
+      for (int64_t kk = 0; kk < kW; ++kk) square[kk].store_aligned(out + (k + kk) * NR + j0);
+    }
+  for (int64_t k = k_whole; k < kc; ++k)
+    for (int64_t j = 0; j < w; ++j) out[k * NR + j] = s[j * bt.rs + k];
 }
+
+// Asking for B before it is packed. B (a weight) usually comes from main memory, and packing
+// it stalls on every cache line: at 128 tokens that was a fifth of a forward pass. So while the
+// micro-kernel runs the first row block past one micro-panel, it asks, a few lines per k chunk,
+// for the lines of the micro-panel packed next (`__builtin_prefetch`, into L2). They arrive
+// while the FMAs run, and the packing finds them in cache. A prefetch issued all at once
+// before a micro-kernel call did not help: the burst itself waited for memory.
+// The region: columns [j0, j0 + w) × k in [k0, k0 + kc) of B, as `runs` runs of `length`
+// contiguous floats `stride` apart (along k per column for a transposed B, else along the
+// columns per k), spread over `steps` calls of issue().
+class Prefetch {
+ public:
+  Prefetch() = default;
+  Prefetch(Strided bt, int64_t j0, int64_t w, int64_t k0, int64_t kc, int64_t steps)
+      : p_(bt.p + j0 * bt.rs + k0 * bt.cs),
+        runs_(bt.cs == 1 ? w : kc),
+        stride_(bt.cs == 1 ? bt.rs : bt.cs),
+        lines_per_run_(ceil_div(bt.cs == 1 ? kc : w, kLineFloats) + 1),  // +1: runs are unaligned
+        length_(bt.cs == 1 ? kc : w),
+        per_step_(ceil_div(runs_ * lines_per_run_, steps)) {}
+  // The next lines, one step's share (none once the region is done, or for an empty Prefetch).
+  void issue() {
+    for (int64_t n = 0; n < per_step_ && run_ < runs_; ++n) {
+      __builtin_prefetch(p_ + run_ * stride_ + std::min(line_ * kLineFloats, length_ - 1), 0, 2);
+      if (++line_ == lines_per_run_) line_ = 0, ++run_;
+    }
+  }
+
+ private:
+  static constexpr int64_t kLineFloats = 64 / sizeof(float);
+  const float* p_ = nullptr;
+  int64_t runs_ = 0, stride_ = 0, lines_per_run_ = 0, length_ = 0, per_step_ = 0;
+  int64_t run_ = 0, line_ = 0;
+};
 
 // An A micro-panel: rows [i0, i0 + h) of A's M rows (h <= MR) × k in [k0, k0 + kc), chunk after
 // chunk of kW k's, in each chunk the MR rows one after another,
@@ -184,7 +217,7 @@ void store_tile(Batch (&acc)[Rows][2], float* c, int64_t ldc, int64_t n, bool ad
 // constant offset. Rows is MR except in the last row panel of an M that is not a multiple of MR.
 template <int64_t Rows>
 void micro_kernel(int64_t kp, const float* a, const float* b, float* c, int64_t ldc, int64_t n,
-                  bool add, const float* bias) {
+                  bool add, const float* bias, Prefetch& next) {
   // Ask for C's rows now, so that they arrive while the loop runs, not after it.
   for (int64_t r = 0; r < Rows; ++r) {
     __builtin_prefetch(c + r * ldc, 1);
@@ -193,6 +226,7 @@ void micro_kernel(int64_t kp, const float* a, const float* b, float* c, int64_t 
   Batch acc[Rows][2];
   for (auto& row : acc) row[0] = row[1] = Batch(0.0f);
   for (int64_t k0 = 0; k0 < kp; k0 += kW, a += MR * kW) {
+    next.issue();  // a few lines of B's next micro-panel (see Prefetch)
 #pragma GCC unroll 16
     for (int64_t kk = 0; kk < kW; ++kk, b += NR) {
       const Batch b0 = Batch::load_aligned(b), b1 = Batch::load_aligned(b + kW);
@@ -208,7 +242,7 @@ void micro_kernel(int64_t kp, const float* a, const float* b, float* c, int64_t 
 
 // The kernel for each row count, so that an edge panel does no multiply-adds on padding:
 // kMicroKernels[r] is micro_kernel<r>.
-using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_t, int64_t, bool, const float*);
+using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_t, int64_t, bool, const float*, Prefetch&);
 template <size_t... Rows>
 constexpr std::array<MicroKernel, MR + 1> micro_kernels(std::index_sequence<Rows...>) {
   return {nullptr, micro_kernel<Rows + 1>...};
@@ -218,9 +252,9 @@ constexpr auto kMicroKernels = micro_kernels(std::make_index_sequence<MR>());
 // ===== The blocked algorithm =====
 // Each thread computes its own rectangle of C, packing what it needs into buffers of its own:
 //   for each NC columns:               (the part's columns)
-//     for each k block of KC:          pack the KC×NC panel of B, in NR-column micro-panels
+//     for each k block of KC:          (a KC×NC panel of B, in NR-column micro-panels)
 //       for each MC rows:              pack the MC×KC block of A, in MR-row micro-panels
-//         for each B micro-panel:      it stays in L1 ...
+//         for each B micro-panel:      the first row block packs it; it stays in L1 ...
 //           for each A micro-panel:    ... while the micro-kernel runs every A micro-panel past it
 // Each packed value is used right after it was written, while it is still in cache.
 
@@ -243,15 +277,21 @@ void gemm_part(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1
       const bool add = g.accumulate || pc > 0;  // later k blocks add onto the earlier ones
       const float* bias = pc == 0 && g.bias ? g.bias + jc : nullptr;  // stored with the first
       const int64_t kp = round_up(kc, kW);
-      pack_b(bt, jc, nc, pc, kc, packed_b);
       for (int64_t ic = m0; ic < m1; ic += MC) {
         const int64_t mc = std::min(MC, m1 - ic);
         for (int64_t ir = 0; ir < mc; ir += MR) pack_a(a, g.M, ic + ir, std::min(MR, mc - ir), pc, kc, packed_a + ir * kp);
-        for (int64_t jr = 0; jr < nc; jr += NR)
-          for (int64_t ir = 0; ir < mc; ir += MR)
-            kMicroKernels[std::min(MR, mc - ir)](kp, packed_a + ir * kp, packed_b + jr * kp,
-                                                 g.C + (ic + ir) * g.ldc + jc + jr, g.ldc,
-                                                 std::min(NR, nc - jr), add, bias ? bias + jr : nullptr);
+        // The first row block packs each micro-panel of B as it reaches it; the others reuse them.
+        const bool packs_b = ic == m0;
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          float* b = packed_b + jr * kp;
+          if (packs_b) pack_b(bt, jc + jr, std::min(NR, nc - jr), pc, kc, b);
+          Prefetch next;  // the micro-panel packed next, over the k chunks of this one's kernels
+          if (packs_b && jr + NR < nc) next = Prefetch(bt, jc + jr + NR, std::min(NR, nc - jr - NR), pc, kc, ceil_div(mc, MR) * kp / kW);
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            kMicroKernels[std::min(MR, mc - ir)](kp, packed_a + ir * kp, b, g.C + (ic + ir) * g.ldc + jc + jr, g.ldc,
+                                                 std::min(NR, nc - jr), add, bias ? bias + jr : nullptr, next);
+          }
+        }
       }
     }
   }
