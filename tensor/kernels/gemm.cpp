@@ -51,12 +51,13 @@ constexpr int64_t NR = 2 * kW;
 //       faster than 192 or 256 (measured: docs/simd.md).
 //   MC: the rows of a block: its packed A, MC×KC floats, stays in L2 (180 KB with AVX2,
 //       126 KB with AVX-512).
-//   NC: the columns of a packed B panel, KC×NC floats, which stays in L3 while every row block
-//       of the thread's part of C passes by it. As wide as BERT's widest Linear (3072), so A is
-//       packed only once.
+//   NC: the columns of a packed B panel, KC×NC floats, which every row block of the thread's
+//       part of C passes by: 384×768 floats = 1.2 MB stay in a 2 MB L2 beside the block of A.
+//       A wider panel (3072, BERT's widest Linear, packs A only once) spills out of L2, and the
+//       later row blocks read it back from further away: 1–4% slower on bert-base's Linears.
 constexpr int64_t KC = 384;
 constexpr int64_t MC = (kVectorRegisters == 32 ? 6 : 20) * MR;  // a multiple of MR: 84 or 120
-constexpr int64_t NC = 3072;                                     // a multiple of NR (16 or 32)
+constexpr int64_t NC = 768;                                      // a multiple of NR (16 or 32)
 
 // Below this many multiply-adds a GEMM runs on one thread: waking threads would cost more.
 constexpr int64_t kParallelMinWork = 64 * 64 * 64;
