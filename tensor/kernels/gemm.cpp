@@ -135,10 +135,10 @@ class Prefetch {
   Prefetch() = default;
   Prefetch(Strided bt, int64_t j0, int64_t w, int64_t k0, int64_t kc, int64_t steps)
       : p_(bt.p + j0 * bt.rs + k0 * bt.cs),
-        runs_(bt.cs == 1 ? w : kc),
-        stride_(bt.cs == 1 ? bt.rs : bt.cs),
-        lines_per_run_(ceil_div(bt.cs == 1 ? kc : w, kLineFloats) + 1),  // +1: runs are unaligned
-        length_(bt.cs == 1 ? kc : w),
+        runs_(bt.rs == 1 ? kc : w),  // as pack_b tells the two layouts apart
+        stride_(bt.rs == 1 ? bt.cs : bt.rs),
+        lines_per_run_(ceil_div(bt.rs == 1 ? w : kc, kLineFloats) + 1),  // +1: runs are unaligned
+        length_(bt.rs == 1 ? w : kc),
         per_step_(ceil_div(runs_ * lines_per_run_, steps)) {}
   // The next lines, one step's share (none once the region is done, or for an empty Prefetch).
   void issue() {
