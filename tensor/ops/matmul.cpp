@@ -9,6 +9,7 @@
 // them, when no other op has added to them yet: Tensor::grad_buffer).
 // With a scale, C = α · op(A) · op(B): forward scales C in place, backward uses α · dC as dC.
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "tensor/autograd.h"
@@ -116,6 +117,39 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, float alpha) {
 // ---- linear: out = x · Wᵀ + b  (nn.Linear; W is [out, in] as PyTorch stores it) ---------------
 // Rows of x: R = numel / in.  dx [R, in] += dout [R, out] · W [out, in]
 //                             dW [out, in] += doutᵀ · x,   db [out] += Σ_rows dout
+//
+// A row of dout that is all zeros adds nothing to dW and db and gives a zero row of dx. Masked-LM
+// training leaves most rows so: its loss ignores every position labelled -100 (85% of them in
+// BERT's recipe), whose logits then get no gradient, and the decoder that made those logits,
+// [tokens, 768] · [768, 30522], is the largest GEMM of the model. So backward multiplies only
+// the rows that carry a gradient, gathered into copies [L, ..]: the same sums without their
+// zero terms (grouped by the GEMM's k blocks differently, so they may round differently).
+namespace {
+
+// The rows of the [R, n] matrix m that hold a value other than 0 (a NaN counts: it must
+// propagate); each row's scan stops at its first such value, so a dense matrix costs R reads.
+std::vector<int64_t> nonzero_rows(const float* m, int64_t R, int64_t n) {
+  std::vector<uint8_t> live(R);
+  detail::parallel_rows(R, n, [&](int64_t r) {
+    live[r] = std::any_of(m + r * n, m + (r + 1) * n, [](float v) { return v != 0.0f; });
+  });
+  std::vector<int64_t> rows;
+  for (int64_t r = 0; r < R; ++r)
+    if (live[r]) rows.push_back(r);
+  return rows;
+}
+
+// out [rows.size(), n] = the given rows of the [.., n] matrix m, in order.
+Tensor gather_rows(const float* m, int64_t n, const std::vector<int64_t>& rows) {
+  Tensor out = Tensor::empty({static_cast<int64_t>(rows.size()), n});
+  float* o = out.data();
+  detail::parallel_rows(static_cast<int64_t>(rows.size()), n,
+                        [&](int64_t i) { std::copy_n(m + rows[i] * n, n, o + i * n); });
+  return out;
+}
+
+}  // namespace
+
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   BERT_CHECK(weight.dim() == 2 && x.dim() >= 1 && x.size(-1) == weight.size(1),
              "linear: expected x [.., in] and weight [out, in] with equal in, got {} and {}", x.shape(),
@@ -130,21 +164,38 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                  .ldb = in, .C = out.data(), .ldc = out_features, .bias = bias.defined() ? bias.data() : nullptr});
 
   return record(out, "linear", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
-    const float* g = dout.data();
+    // The rows that carry a gradient: all R of them, or L < R gathered (see above).
+    const std::vector<int64_t> live = nonzero_rows(dout.data(), R, out_features);
+    const int64_t L = static_cast<int64_t>(live.size());
+    const bool gathered = L < R;
+    const Tensor dout_live = gathered ? gather_rows(dout.data(), out_features, live) : dout;  // [L, out]
+    const float* g = dout_live.data();
     if (x.requires_grad()) {
       const GradTarget dx = grad_target(x, 1);
-      kernels::gemm({false, false, R, in, out_features, g, out_features, weight.data(), in, dx.data, in, dx.accumulate});
+      if (!gathered) {
+        kernels::gemm({false, false, R, in, out_features, g, out_features, weight.data(), in, dx.data, in, dx.accumulate});
+      } else {  // dx's live rows from one GEMM [L, in]; its other rows get nothing (zeros when fresh)
+        Tensor dx_live = Tensor::empty({L, in});
+        kernels::gemm({false, false, L, in, out_features, g, out_features, weight.data(), in, dx_live.data(), in, false});
+        if (!dx.accumulate) std::fill_n(dx.data, R * in, 0.0f);
+        detail::parallel_rows(L, in, [&](int64_t i) {
+          const float* from = dx_live.data() + i * in;
+          float* to = dx.data + live[i] * in;
+          for (int64_t c = 0; c < in; ++c) to[c] += from[c];
+        });
+      }
     }
     if (weight.requires_grad()) {
       const GradTarget dw = grad_target(weight, 1);
-      kernels::gemm({true, false, out_features, in, R, g, out_features, x.data(), in, dw.data, in, dw.accumulate});
+      const Tensor x_live = gathered ? gather_rows(x.data(), in, live) : x;  // [L, in]
+      kernels::gemm({true, false, out_features, in, L, g, out_features, x_live.data(), in, dw.data, in, dw.accumulate});
     }
     if (bias.defined() && bias.requires_grad()) {  // db[j] += Σ_r dout[r, j]
       float* db = bias.grad_data();
       constexpr int64_t kSlice = 256;  // columns per task; each column summed in row order, on one core
-      detail::parallel_rows((out_features + kSlice - 1) / kSlice, kSlice * R, [&](int64_t slice) {
+      detail::parallel_rows((out_features + kSlice - 1) / kSlice, kSlice * L, [&](int64_t slice) {
         const int64_t j0 = slice * kSlice, j1 = std::min(out_features, j0 + kSlice);
-        for (int64_t r = 0; r < R; ++r)
+        for (int64_t r = 0; r < L; ++r)
           for (int64_t j = j0; j < j1; ++j) db[j] += g[r * out_features + j];
       });
     }

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include "tensor/ops.h"
 #include "tests/support/gradcheck.h"
 
@@ -91,4 +95,64 @@ TEST_CASE("linear: x Wᵀ + b by hand and its gradients", "[ops][gradcheck]") {
 
   Tensor xs = randn_param({2, 3, 7}, 11), ws = randn_param({5, 7}, 12), bs = randn_param({5}, 13);
   gradcheck([](const auto& in) { return linear(in[0], in[1], in[2]); }, {xs, ws, bs});
+}
+
+TEST_CASE("linear: rows of dout that are all zero (a masked-LM loss's ignored positions) give the same gradients",
+          "[ops]") {
+  // x [2, 4, 5] (R = 8 rows), W [3, 5]. dout's rows 1, 2, 5 and 6 are zeros, as the logits of
+  // positions a loss ignores; backward then multiplies only the other rows. Expected: the
+  // definitions dx = dout·W, dW = doutᵀ·x, db = Σ_rows dout, computed here by plain loops.
+  const int64_t R = 8, in = 5, out = 3;
+  Tensor x = randn_param({2, 4, in}, 21), w = randn_param({out, in}, 22), b = randn_param({out}, 23);
+  const auto dout_with_zero_rows = [&](uint64_t seed, std::vector<int64_t> zero_rows) {
+    Generator gen(seed);
+    Tensor d = Tensor::randn({2, 4, out}, gen);
+    for (int64_t r : zero_rows) std::fill_n(d.data() + r * out, out, 0.0f);
+    return d;
+  };
+  const auto expected = [&](const Tensor& d) {  // {dx, dW, db} by definition
+    Tensor dx = Tensor::zeros(x.shape()), dw = Tensor::zeros(w.shape()), db = Tensor::zeros(b.shape());
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t j = 0; j < out; ++j) {
+        const float g = d.data()[r * out + j];
+        db.data()[j] += g;
+        for (int64_t k = 0; k < in; ++k) {
+          dx.data()[r * in + k] += g * w.data()[j * in + k];
+          dw.data()[j * in + k] += g * x.data()[r * in + k];
+        }
+      }
+    return std::vector<Tensor>{dx, dw, db};
+  };
+  const auto check_grads = [&](const std::vector<Tensor>& want) {
+    CHECK_THAT(x.grad(), AllClose(want[0], 1e-5, 1e-5));
+    CHECK_THAT(w.grad(), AllClose(want[1], 1e-5, 1e-5));
+    CHECK_THAT(b.grad(), AllClose(want[2], 1e-5, 1e-5));
+  };
+
+  SECTION("fresh gradients: the zero rows of dx are zeros") {
+    const Tensor d = dout_with_zero_rows(31, {1, 2, 5, 6});
+    linear(x, w, b).backward(d);
+    check_grads(expected(d));
+    for (int64_t r : {1, 2, 5, 6})
+      for (int64_t k = 0; k < in; ++k) CHECK(x.grad().data()[r * in + k] == 0.0f);
+  }
+  SECTION("added to gradients an earlier backward left") {
+    const Tensor dense = dout_with_zero_rows(32, {}), sparse = dout_with_zero_rows(33, {0, 3, 7});
+    linear(x, w, b).backward(dense);
+    linear(x, w, b).backward(sparse);
+    const std::vector<Tensor> a = expected(dense), c = expected(sparse);
+    check_grads({add(a[0], c[0]), add(a[1], c[1]), add(a[2], c[2])});
+  }
+  SECTION("every row zero: zero gradients") {
+    linear(x, w, b).backward(Tensor::zeros({2, 4, out}));
+    check_grads({Tensor::zeros(x.shape()), Tensor::zeros(w.shape()), Tensor::zeros(b.shape())});
+  }
+  SECTION("a NaN in a row keeps that row") {
+    Tensor d = dout_with_zero_rows(34, {0, 1, 2, 3, 4, 5, 6, 7});
+    d.data()[4 * out + 1] = std::numeric_limits<float>::quiet_NaN();
+    linear(x, w, b).backward(d);
+    CHECK(std::isnan(x.grad().data()[4 * in]));
+    CHECK(x.grad().data()[3 * in] == 0.0f);
+    CHECK(std::isnan(w.grad().data()[1 * in]));
+  }
 }
