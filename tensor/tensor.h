@@ -12,6 +12,7 @@
 // Integer ids (token ids, labels) live in IntTensor: int64 values and a shape, no autograd.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -69,13 +70,20 @@ class Tensor {
   Tensor& requires_grad_(bool value = true);  // only on leaves
   Tensor grad() const;  // undefined until a backward pass reached this tensor
   float* grad_data() const;  // for backward functions: the grad buffer, zero-filled on first use
-  // For backward functions that compute a whole gradient in one go (a GEMM): the grad buffer, and
-  // whether it is fresh (nothing added to it yet). A fresh buffer is uninitialized and must be
-  // written in full (C = ... rather than C += ...): that saves zero-filling it and reading the
-  // zeros back, two trips through memory for every activation-sized gradient.
+  // For backward functions: the grad buffer, and whether it is fresh (nothing added to it yet).
+  // A fresh buffer is uninitialized. A backward that computes a whole gradient in one go (a GEMM)
+  // writes it (C = ... rather than C += ...); one that adds into it piece by piece (a kernel on
+  // a chunk or a row) asks for each piece with add_into, which zeroes a fresh piece right before
+  // the kernel adds to it, while it is in cache. Both save what grad_data costs: a pass that
+  // zero-fills the buffer through memory, for every activation-sized gradient.
   struct GradBuffer {
     float* data;
     bool fresh;
+    // Elements [begin, begin + count), ready to be added into.
+    float* add_into(int64_t begin, int64_t count) const {
+      if (fresh) std::fill_n(data + begin, count, 0.0f);
+      return data + begin;
+    }
   };
   GradBuffer grad_buffer() const;
   void zero_grad() const;    // drop the accumulated gradient (PyTorch's set_to_none)

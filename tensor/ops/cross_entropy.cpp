@@ -9,11 +9,13 @@
 // Reference: https://pytorch.org/docs/1.13/generated/torch.nn.CrossEntropyLoss.html
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "tensor/autograd.h"
 #include "tensor/error.h"
 #include "tensor/kernels/softmax.h"
 #include "tensor/ops.h"
+#include "tensor/ops/parallel.h"
 
 namespace bertlab {
 
@@ -38,15 +40,16 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
   return record(out, "cross_entropy", {logits}, [=](const Tensor&, const Tensor& dout) {
     if (counted == 0) return;
     const float g = dout.item() / static_cast<float>(counted);
-    std::vector<float> p(C);
-    float* dlogits = logits.grad_data();
-    for (int64_t r = 0; r < M; ++r) {
+    const Tensor::GradBuffer dlogits = logits.grad_buffer();
+    detail::parallel_rows(M, C, [&](int64_t r) {  // rows on every core; each row on one
+      float* d = dlogits.add_into(r * C, C);
       const int64_t t = targets.data[r];
-      if (t == ignore_index) continue;
+      if (t == ignore_index) return;
+      std::vector<float> p(C);
       kernels::softmax_row_simd(logits.data() + r * C, nullptr, p.data(), C);
       p[t] -= 1.0f;
-      for (int64_t c = 0; c < C; ++c) dlogits[r * C + c] += g * p[c];
-    }
+      for (int64_t c = 0; c < C; ++c) d[c] += g * p[c];
+    });
   });
 }
 

@@ -36,9 +36,10 @@ Tensor dropout(const Tensor& x, float p, bool training, Generator& gen) {
   return record(out, "dropout", {x}, [x, keep, survivor_scale](const Tensor&, const Tensor& dout) {
     const float* g = dout.data();
     const uint8_t* k = keep->data();
-    float* dx = x.grad_data();
+    const Tensor::GradBuffer dx = x.grad_buffer();
     detail::parallel_chunks(dout.numel(), [&](int64_t begin, int64_t count) {
-      for (int64_t i = begin; i < begin + count; ++i) dx[i] += g[i] * (k[i] ? survivor_scale : 0.0f);
+      float* d = dx.add_into(begin, count);
+      for (int64_t i = 0; i < count; ++i) d[i] += g[begin + i] * (k[begin + i] ? survivor_scale : 0.0f);
     });
   });
 }

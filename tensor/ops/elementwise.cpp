@@ -45,14 +45,17 @@ template <typename G>
 void accumulate_broadcast(const Tensor& x, const Shape& out_shape, G g) {
   if (!x.requires_grad()) return;
   const BroadcastIndex ix(x.shape(), out_shape);
-  float* dx = x.grad_data();
   const int64_t n = numel(out_shape);
-  if (ix.is_identity())
+  if (ix.is_identity()) {
+    const Tensor::GradBuffer dx = x.grad_buffer();
     detail::parallel_chunks(n, [&](int64_t begin, int64_t count) {
-      for (int64_t i = begin; i < begin + count; ++i) dx[i] += g(i);
+      float* d = dx.add_into(begin, count);
+      for (int64_t i = 0; i < count; ++i) d[i] += g(begin + i);
     });
-  else
+  } else {
+    float* dx = x.grad_data();
     for (int64_t i = 0; i < n; ++i) dx[ix(i)] += g(i);
+  }
 }
 
 }  // namespace
@@ -117,9 +120,10 @@ Tensor unary(const Tensor& x, const char* op_name, F f, DF df) {
   });
   return record(out, op_name, {x}, [x, df, n](const Tensor& out, const Tensor& dout) {
     const float *px = x.data(), *py = out.data(), *g = dout.data();
-    float* dx = x.grad_data();
+    const Tensor::GradBuffer dx = x.grad_buffer();
     detail::parallel_chunks(n, [&](int64_t begin, int64_t count) {
-      for (int64_t i = begin; i < begin + count; ++i) dx[i] += g[i] * df(px[i], py[i]);
+      float* d = dx.add_into(begin, count);
+      for (int64_t i = 0; i < count; ++i) d[i] += g[begin + i] * df(px[begin + i], py[begin + i]);
     });
   });
 }

@@ -19,8 +19,10 @@ Tensor gelu(const Tensor& x, GeluApproximation approximate) {
   detail::parallel_chunks(x.numel(), [&](int64_t i, int64_t n) { forward(x.data() + i, out.data() + i, n); });
   return record(out, exact ? "gelu" : "gelu_tanh", {x}, [x, exact](const Tensor&, const Tensor& dout) {
     const auto backward = exact ? kernels::gelu_backward_simd : kernels::gelu_tanh_backward_simd;
-    float* dx = x.grad_data();
-    detail::parallel_chunks(x.numel(), [&](int64_t i, int64_t n) { backward(x.data() + i, dout.data() + i, dx + i, n); });
+    const Tensor::GradBuffer dx = x.grad_buffer();
+    detail::parallel_chunks(x.numel(), [&](int64_t i, int64_t n) {
+      backward(x.data() + i, dout.data() + i, dx.add_into(i, n), n);
+    });
   });
 }
 

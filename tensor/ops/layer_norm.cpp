@@ -34,7 +34,7 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
   });
 
   return record(out, "layer_norm", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
-    float* dx = x.requires_grad() ? x.grad_data() : nullptr;
+    const Tensor::GradBuffer dx = x.requires_grad() ? x.grad_buffer() : Tensor::GradBuffer{nullptr, false};
     float* dw = weight.requires_grad() ? weight.grad_data() : nullptr;
     float* db = bias.requires_grad() ? bias.grad_data() : nullptr;
     // dweight and dbias sum over all rows. Each block of kBlockRows rows sums into a partial
@@ -48,8 +48,8 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
       float* pdb = pdw + n;
       for (int64_t r = b * kBlockRows; r < std::min(rows, (b + 1) * kBlockRows); ++r)
         kernels::layer_norm_row_backward_simd(x.data() + r * n, weight.data(), (*mean)[r], (*rstd)[r],
-                                             dout.data() + r * n, dx ? dx + r * n : nullptr, dw ? pdw : nullptr,
-                                             db ? pdb : nullptr, n);
+                                             dout.data() + r * n, dx.data ? dx.add_into(r * n, n) : nullptr,
+                                             dw ? pdw : nullptr, db ? pdb : nullptr, n);
     });
     for (int64_t b = 0; b < blocks; ++b)
       for (int64_t j = 0; j < n; ++j) {

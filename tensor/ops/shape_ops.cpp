@@ -5,6 +5,7 @@
 //   permute:  dx = dout permuted by the inverse permutation
 //   slice:    dx[.., start:end, ..] += dout   (zero elsewhere)
 //   concat:   dx_k += the k-th slice of dout
+#include <algorithm>
 #include <numeric>
 
 #include "tensor/autograd.h"
@@ -32,9 +33,13 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
   Tensor out = Tensor::from_blob(x.impl()->data, target);  // same storage, new shape
   return record(out, "reshape", {x}, [x](const Tensor&, const Tensor& dout) {
     const float* g = dout.data();
-    float* dx = x.grad_data();
+    const Tensor::GradBuffer dx = x.grad_buffer();  // fresh: a copy, without zero-filling it first
     detail::parallel_chunks(x.numel(), [&](int64_t begin, int64_t count) {  // same element order
-      for (int64_t i = begin; i < begin + count; ++i) dx[i] += g[i];
+      if (dx.fresh) {
+        std::copy_n(g + begin, count, dx.data + begin);
+      } else {
+        for (int64_t i = begin; i < begin + count; ++i) dx.data[i] += g[i];
+      }
     });
   });
 }
@@ -86,7 +91,8 @@ Tensor permute(const Tensor& x, const Shape& dims) {
   Tensor out = Tensor::empty(out_shape);
   permute_copy(x.data(), x.shape(), normalized, out.data(), false);
   return record(out, "permute", {x}, [x, inverse](const Tensor& out, const Tensor& dout) {
-    permute_copy(dout.data(), out.shape(), inverse, x.grad_data(), true);
+    const Tensor::GradBuffer dx = x.grad_buffer();  // fresh: written, not zero-filled and added to
+    permute_copy(dout.data(), out.shape(), inverse, dx.data, !dx.fresh);
   });
 }
 

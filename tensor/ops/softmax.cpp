@@ -32,9 +32,9 @@ Tensor softmax(const Tensor& x, const Tensor& mask) {
     kernels::softmax_row_simd(x.data() + r * n, m, out.data() + r * n, n);
   });
   return record(out, "softmax", {x}, [x, n, rows](const Tensor& out, const Tensor& dout) {
-    float* dx = x.grad_data();
+    const Tensor::GradBuffer dx = x.grad_buffer();
     detail::parallel_rows(rows, n, [&](int64_t r) {
-      kernels::softmax_row_backward_simd(out.data() + r * n, dout.data() + r * n, dx + r * n, n);
+      kernels::softmax_row_backward_simd(out.data() + r * n, dout.data() + r * n, dx.add_into(r * n, n), n);
     });
   });
 }

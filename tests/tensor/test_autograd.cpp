@@ -2,6 +2,10 @@
 // that actually learns.
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <utility>
+#include <vector>
+
 #include "tensor/autograd.h"
 #include "tensor/ops.h"
 #include "tests/support/all_close.h"
@@ -33,6 +37,47 @@ TEST_CASE("autograd: gradients accumulate across backward calls until zero_grad"
   CHECK_FALSE(x.grad().defined());
   sum(scale(x, 5.0f)).backward();
   CHECK(x.grad().to_vector() == std::vector<float>{5.0f, 5.0f});
+}
+
+TEST_CASE("autograd: each op's backward writes a fresh gradient and adds to one already there", "[autograd]") {
+  // A backward gets x's gradient buffer either fresh (uninitialized: it must write every element)
+  // or holding what an earlier backward left (it must add). For each op: the gradients of two
+  // separate backward passes, each from nothing, must add up to what the two passes leave when
+  // run one after the other.
+  Generator gen(5);
+  Tensor x = Tensor::randn({3, 4, 70}, gen).requires_grad_();  // rows of 70: SIMD bodies and tails
+  const Tensor w = Tensor::randn({70}, gen), b = Tensor::randn({70}, gen), W = Tensor::randn({5, 70}, gen);
+  const IntTensor targets({3, -100, 0, 69, -100, 1, 2, -100, 4, 5, 6, -100}, {12});
+  const std::vector<std::pair<const char*, std::function<Tensor(const Tensor&)>>> ops = {
+      {"gelu", [](const Tensor& t) { return gelu(t); }},
+      {"tanh", [](const Tensor& t) { return tanh(t); }},
+      {"softmax", [](const Tensor& t) { return softmax(t); }},
+      {"layer_norm", [&](const Tensor& t) { return layer_norm(t, w, b, 1e-12f); }},
+      {"dropout", [](const Tensor& t) { Generator g(9); return dropout(t, 0.3f, true, g); }},  // the same mask each time
+      {"permute", [](const Tensor& t) { return permute(t, {2, 0, 1}); }},
+      {"reshape", [](const Tensor& t) { return reshape(t, {12, 70}); }},
+      {"add", [](const Tensor& t) { return add(t, Tensor::ones({70})); }},
+      {"linear", [&](const Tensor& t) { return linear(t, W, Tensor()); }},
+      {"cross_entropy", [&](const Tensor& t) { return cross_entropy(reshape(t, {12, 70}), targets); }},
+  };
+  for (const auto& [name, f] : ops) {
+    INFO(name);
+    const auto grad_of = [&](uint64_t seed) {  // x's gradient for a random dout, from nothing
+      x.zero_grad();
+      const Tensor y = f(x);
+      Generator g(seed);
+      y.backward(Tensor::randn(y.shape(), g));
+      return x.grad().clone();
+    };
+    const Tensor g1 = grad_of(1), g2 = grad_of(2);
+    x.zero_grad();
+    for (uint64_t seed : {1, 2}) {
+      const Tensor y = f(x);
+      Generator g(seed);
+      y.backward(Tensor::randn(y.shape(), g));
+    }
+    CHECK_THAT(x.grad(), AllClose(add(g1, g2), 1e-6, 1e-6));
+  }
 }
 
 TEST_CASE("autograd: NoGradGuard records nothing and detach cuts the graph", "[autograd]") {
