@@ -17,7 +17,7 @@
 #include "bench/timing.h"                         // defines: median_ms
 #include "bert/for_question_answering.h"          // defines: BertForQuestionAnswering
 #include "bert/for_sequence_classification.h"     // defines: BertForSequenceClassification
-#include "bert/lora.h"                            // defines: apply_lora, LoraConfig
+#include "peft/lora.h"                            // defines: apply_lora, LoraConfig
 #include "nn/optim.h"                             // defines: AdamW, decay_groups
 
 namespace {
@@ -40,12 +40,12 @@ IntTensor random_labels(int64_t B, int64_t n, unsigned seed) {
 template <class Model, class Loss>
 double run_steps(benchmark::State& state, Model& model, bool lora, const std::string& task_type, Loss loss) {
   if (lora) {
-    bert::LoraConfig config;
+    peft::LoraConfig config;
     config.r = 8;
     config.lora_alpha = 16;
     config.target_modules = {"query", "value"};
     config.task_type = task_type;
-    bert::apply_lora(model, config);
+    peft::apply_lora(model, config);
   }
   model.train();
   nn::AdamW optimizer(nn::decay_groups(model.named_parameters(), 0.01), 2e-5);

@@ -14,8 +14,8 @@
 
 #include "bench/timing.h"                // defines: median_ms
 #include "bert/checkpoint.h"            // defines: from_pretrained
-#include "bert/sentence_embedding.h"    // defines: mean_pooling, normalize
-#include "bert/sentence_transformer.h"  // defines: default_minilm_dir
+#include "pipelines/sentence_embedding.h"    // defines: mean_pooling, normalize
+#include "pipelines/sentence_transformer.h"  // defines: default_minilm_dir
 #include "tensor/autograd.h"            // defines: NoGradGuard
 
 namespace {
@@ -36,7 +36,7 @@ IntTensor random_sentences(int64_t vocab_size) {
 }
 
 void BM_minilm_embed(benchmark::State& state) {
-  const std::filesystem::path dir = bert::default_minilm_dir();
+  const std::filesystem::path dir = pipelines::default_minilm_dir();
   if (!std::filesystem::exists(dir / "model.safetensors")) {
     state.SkipWithError(("all-MiniLM-L6-v2 not fetched (no " + dir.string() + "): run scripts/fetch-minilm").c_str());
     return;
@@ -48,7 +48,7 @@ void BM_minilm_embed(benchmark::State& state) {
   NoGradGuard no_grad;
   state.counters["median_ms"] = median_ms(state, [&] {
     const Tensor hidden = model->forward(input_ids, attention_mask).last_hidden_state;  // [B, S, H]
-    const Tensor embeddings = bert::normalize(bert::mean_pooling(hidden, attention_mask));  // [B, H]
+    const Tensor embeddings = pipelines::normalize(pipelines::mean_pooling(hidden, attention_mask));  // [B, H]
     benchmark::DoNotOptimize(embeddings.data());
   });
   state.counters["threads"] = omp_get_max_threads();

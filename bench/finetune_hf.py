@@ -16,7 +16,7 @@ What is the same as bertlab, by construction:
   * data order: bertlab's example stream (epoch 0's Fisher-Yates shuffle with std::mt19937_64 seeded
     seed*1000003+epoch, then epoch 1's, ...) is recomputed here number for number, so step t trains
     on the same examples on both sides;
-  * the loop of nn::Trainer: K micro-batches of mean loss / K, lr = linear warmup (ceil(ratio*steps)
+  * the loop of finetune::Trainer: K micro-batches of mean loss / K, lr = linear warmup (ceil(ratio*steps)
     steps, first step at lr 0) then linear decay, clip_grad_norm_ 1.0, torch.optim.AdamW with
     weight decay except for biases and LayerNorm weights, only requires_grad parameters;
   * QA windows (fast tokenizer, only_second truncation, stride, overflow, offsets), answer labels
@@ -50,7 +50,7 @@ QA_EVAL_BATCH, CLS_EVAL_BATCH, N_BEST, MAX_ANSWER_LENGTH, MAX_GRAD_NORM = 16, 32
 PUNCTUATION = set(string.punctuation)
 
 # ---------------------------------------------------------------------------------------------
-# Data order: nn::Trainer's example stream, recomputed exactly
+# Data order: finetune::Trainer's example stream, recomputed exactly
 # ---------------------------------------------------------------------------------------------
 
 MASK64 = (1 << 64) - 1
@@ -108,7 +108,7 @@ class ExampleStream:
 
 
 # ---------------------------------------------------------------------------------------------
-# The loop (nn::Trainer): AdamW in two weight-decay groups, warmup + linear decay, clipping
+# The loop (finetune::Trainer): AdamW in two weight-decay groups, warmup + linear decay, clipping
 # ---------------------------------------------------------------------------------------------
 
 
@@ -237,7 +237,7 @@ def save_finetuned(model, tokenizer, args):
 
 
 # ---------------------------------------------------------------------------------------------
-# Classification (bert/classification_data.cpp, bert/finetune.cpp)
+# Classification (finetune/classification_data.cpp, finetune/finetune.cpp)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -315,7 +315,7 @@ def run_cls(args):
 
 
 # ---------------------------------------------------------------------------------------------
-# Question answering (bert/squad.cpp, bert/finetune.cpp, examples/cli/finetune_qa.cpp)
+# Question answering (finetune/squad.cpp, finetune/finetune.cpp, examples/cli/finetune_qa.cpp)
 # ---------------------------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bert/json_file.h"  // defines: read_text_file, parse_json_object, read_field
+#include "tensor/json_file.h"  // defines: read_text_file, parse_json_object, read_field
 #include "tensor/error.h"
 
 namespace bertlab::bert {

@@ -12,7 +12,7 @@
 #include <iostream>
 
 #include "bert/model.h"                 // defines: BertModel
-#include "bert/return_tensors.h"        // defines: return_tensors
+#include "pipelines/return_tensors.h"        // defines: return_tensors
 #include "examples/lab/notebook.h"      // defines: cell, out, load_tokenizer, load_model, run_step
 #include "examples/lab/python_print.h"  // defines: torch_size
 #include "examples/lab/steps.h"         // defines: lab02_bert_model
@@ -41,7 +41,7 @@ void lab02_bert_model(const std::string& model_name) {
   const tokenizer::Encoding encoded_inputs = tokenizer(
       "During the weekend, our team participated in a hackathon, where we developed an innovative app for "
       "tracking daily water intake");
-  const bert::ModelInputs inputs = bert::return_tensors(encoded_inputs);  // [1, S] each
+  const pipelines::ModelInputs inputs = pipelines::return_tensors(encoded_inputs);  // [1, S] each
   NoGradGuard no_grad;  // inference: no autograd graph (the notebook could have used torch.no_grad())
   const bert::BertModelOutput outputs = model->forward(inputs.input_ids, inputs.attention_mask, inputs.token_type_ids);
 

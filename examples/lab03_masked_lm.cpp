@@ -3,16 +3,16 @@
 //   ./build/examples/lab03_masked_lm [model folder or name, default bert-base-uncased]
 // The masked-LM head turns each token's hidden vector into one score per vocabulary word
 // (logits [1, S, V]); softmax at the [MASK] position gives the probabilities, and the top 5
-// are BERT's guesses. bert/fill_mask.h packs the same steps into one call (`bertlab fill-mask`).
+// are BERT's guesses. pipelines/fill_mask.h packs the same steps into one call (`bertlab fill-mask`).
 // Code that does the work: bert/for_masked_lm.cpp (BertForMaskedLM, BertLMPredictionHead: the
-// decoder shares the word-embedding table), bert/fill_mask.cpp (mask_positions, top_k_probabilities).
+// decoder shares the word-embedding table), pipelines/fill_mask.cpp (mask_positions, top_k_probabilities).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <iostream>
 
-#include "bert/fill_mask.h"             // defines: mask_positions, top_k_probabilities
-#include "bert/return_tensors.h"        // defines: return_tensors
+#include "pipelines/fill_mask.h"             // defines: mask_positions, top_k_probabilities
+#include "pipelines/return_tensors.h"        // defines: return_tensors
 #include "examples/lab/notebook.h"      // defines: cell, load_tokenizer, load_model, run_step
 #include "examples/lab/steps.h"         // defines: lab03_masked_lm
 #include "tensor/autograd.h"            // defines: NoGradGuard
@@ -49,10 +49,10 @@ void lab03_masked_lm(const std::string& model_name) {
   NoGradGuard no_grad;  // inference only
   for (const std::string& sent : masked_sents) {
     const tokenizer::Encoding encoded_inputs = tokenizer(sent);
-    const bert::ModelInputs inputs = bert::return_tensors(encoded_inputs);
+    const pipelines::ModelInputs inputs = pipelines::return_tensors(encoded_inputs);
     outputs.push_back(mlm_model->forward(inputs.input_ids, inputs.attention_mask, inputs.token_type_ids).logits);
     // [MASK] is a special token: the tokenizer keeps it whole, as id 103.
-    masked_positions.push_back(bert::mask_positions(encoded_inputs.input_ids, tokenizer.mask_token_id()).at(0));
+    masked_positions.push_back(pipelines::mask_positions(encoded_inputs.input_ids, tokenizer.mask_token_id()).at(0));
   }
 
   cell(17, "print(masked_positions)");
@@ -71,7 +71,7 @@ void lab03_masked_lm(const std::string& model_name) {
   std::vector<std::vector<std::pair<std::string, float>>> predictions;  // (word, probability)
   for (size_t i = 0; i < outputs.size(); ++i) {
     std::vector<std::pair<std::string, float>>& temp = predictions.emplace_back();
-    for (const bert::TokenProbability& top : bert::top_k_probabilities(outputs[i], masked_positions[i], 5))
+    for (const pipelines::TokenProbability& top : pipelines::top_k_probabilities(outputs[i], masked_positions[i], 5))
       temp.emplace_back(tokenizer.convert_ids_to_tokens(top.token), top.probability);
   }
 

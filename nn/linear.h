@@ -26,7 +26,7 @@ class Linear : public Module {
   Tensor bias;    // [out], undefined when bias = false
 
   // LoRA's slot. A Linear is a plain member of its parent (MultiHeadAttention::query), so it
-  // cannot be swapped for another class; instead bert::apply_lora puts a LoRALinear wrapping this
+  // cannot be swapped for another class; instead peft::apply_lora puts a LoRALinear wrapping this
   // layer here and forward() hands over to it. Null for a plain Linear.
   std::unique_ptr<LoRALinear> lora;
 };

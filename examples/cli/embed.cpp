@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <iostream>
 
-#include "bert/sentence_embedding.h"    // defines: mean_pooling
-#include "bert/sentence_transformer.h"  // defines: SentenceTransformer, default_minilm_dir
+#include "pipelines/sentence_embedding.h"    // defines: mean_pooling
+#include "pipelines/sentence_transformer.h"  // defines: SentenceTransformer, default_minilm_dir
 #include "examples/cli/commands.h"      // defines: add_embed_command
 #include "tensor/autograd.h"            // defines: NoGradGuard
 
@@ -22,7 +22,7 @@ namespace {
 
 struct EmbedOptions {
   std::vector<std::string> texts;
-  std::string model = bert::default_minilm_dir().string();
+  std::string model = pipelines::default_minilm_dir().string();
   std::string pool = "mean";
   int64_t values = 0;
 };
@@ -38,7 +38,7 @@ std::string vector_line(const float* v, int64_t H, int64_t values) {
 }
 
 // --pool none: the last hidden state of each text, one line per real token.
-void print_tokens(const bert::SentenceTransformer& model, const EmbedOptions& opt) {
+void print_tokens(const pipelines::SentenceTransformer& model, const EmbedOptions& opt) {
   NoGradGuard no_grad;
   const tokenizer::BatchEncoding batch = model.tokenize(opt.texts);
   const Tensor hidden = model.forward(batch).last_hidden_state;  // [B, S, H]
@@ -67,10 +67,10 @@ void add_embed_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--values", opt->values, "also print the first N numbers of each vector");
   cmd->callback([opt] {
-    const auto model = bert::SentenceTransformer::from_pretrained(opt->model);
+    const auto model = pipelines::SentenceTransformer::from_pretrained(opt->model);
     if (opt->pool == "none") return print_tokens(model, *opt);
     const bool mean = opt->pool == "mean";
-    const Tensor embeddings = model.encode(opt->texts, mean ? bert::Pooling::mean : bert::Pooling::cls,
+    const Tensor embeddings = model.encode(opt->texts, mean ? pipelines::Pooling::mean : pipelines::Pooling::cls,
                                            /*normalize_embeddings=*/mean);  // [B, H]
     const int64_t H = embeddings.shape()[1];
     std::cout << fmt::format("embeddings {} ({}) from {}\n", embeddings.shape(),

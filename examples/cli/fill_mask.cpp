@@ -3,7 +3,7 @@
 // Prints, per [MASK], HF's FillMaskPipeline fields: score, token, token_str, sequence.
 #include <fmt/format.h>
 
-#include "bert/fill_mask.h"         // defines: fill_mask
+#include "pipelines/fill_mask.h"         // defines: fill_mask
 #include "examples/cli/commands.h"  // defines: add_fill_mask_command
 #include "examples/lab/notebook.h"  // defines: load_tokenizer, load_model, kDefaultModel
 
@@ -19,10 +19,10 @@ struct FillMaskArgs {
 void run(const FillMaskArgs& args) {
   const tokenizer::BertTokenizer tokenizer = lab::load_tokenizer(args.model);
   const auto model = lab::load_model<bert::BertForMaskedLM>(args.model);
-  const auto predictions = bert::fill_mask(*model, tokenizer, args.text, args.top_k);
+  const auto predictions = pipelines::fill_mask(*model, tokenizer, args.text, args.top_k);
   for (size_t m = 0; m < predictions.size(); ++m) {
     fmt::print("[MASK] #{}\n{:>8}  {:>6}  {:<14}  {}\n", m + 1, "score", "token", "token_str", "sequence");
-    for (const bert::FillMaskPrediction& p : predictions[m])
+    for (const pipelines::FillMaskPrediction& p : predictions[m])
       fmt::print("{:8.6f}  {:6}  {:<14}  {}\n", p.score, p.token, p.token_str, p.sequence);
   }
 }

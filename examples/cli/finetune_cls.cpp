@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "bert/checkpoint.h"             // defines: from_pretrained
-#include "bert/classification_data.h"    // defines: read_classification_file
-#include "bert/finetune.h"               // defines: classification_step, evaluate_classification
+#include "finetune/classification_data.h"    // defines: read_classification_file
+#include "finetune/finetune.h"               // defines: classification_step, evaluate_classification
 #include "examples/cli/commands.h"
 #include "examples/cli/training_options.h"  // defines: TrainingOptions
 
@@ -17,7 +17,7 @@ namespace {
 
 struct ClsOptions {
   TrainingOptions train;
-  bert::ClassificationColumns columns;
+  finetune::ClassificationColumns columns;
 };
 
 template <typename T>
@@ -30,8 +30,8 @@ void keep_first(T& data, int64_t n) {
 
 void run_finetune_cls(const ClsOptions& o) {
   const auto tok = tokenizer::BertTokenizer::from_pretrained(o.train.model);
-  auto train = bert::read_classification_file(o.train.train, o.columns);
-  auto eval = bert::read_classification_file(o.train.eval, o.columns, train.label_names);
+  auto train = finetune::read_classification_file(o.train.train, o.columns);
+  auto eval = finetune::read_classification_file(o.train.eval, o.columns, train.label_names);
   keep_first(train, o.train.max_train_samples);
   keep_first(eval, o.train.max_eval_samples);
   fmt::print("{} training and {} evaluation examples, labels [{}]\n", train.size(), eval.size(),
@@ -42,10 +42,10 @@ void run_finetune_cls(const ClsOptions& o) {
   auto model = bert::from_pretrained<bert::BertForSequenceClassification>(o.train.model, config);
   const int64_t max_length = o.train.max_length;
   const auto lora = apply_lora_option(*model, o.train, "SEQ_CLS");
-  nn::Trainer trainer(
+  finetune::Trainer trainer(
       *model, training_arguments(o.train), static_cast<int64_t>(train.size()),
-      [&](const std::vector<int64_t>& rows) { return bert::classification_step(*model, tok, train, rows, max_length); },
-      [&] { return bert::evaluate_classification(*model, tok, eval, max_length); });
+      [&](const std::vector<int64_t>& rows) { return finetune::classification_step(*model, tok, train, rows, max_length); },
+      [&] { return finetune::evaluate_classification(*model, tok, eval, max_length); });
   trainer.train(o.train.resume.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.train.resume));
   for (const auto& [name, value] : trainer.last_metrics()) fmt::print("{} = {:.4f}\n", name, value);
   save_finetuned(*model, config, o.train.model, o.train.output, lora);

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "bert/checkpoint.h"  // defines: from_pretrained
-#include "bert/finetune.h"    // defines: qa_step, evaluate_qa
-#include "bert/squad.h"       // defines: read_squad, prepare_qa_features
+#include "finetune/finetune.h"    // defines: qa_step, evaluate_qa
+#include "finetune/squad.h"       // defines: read_squad, prepare_qa_features
 #include "tensor/error.h"     // defines: BERT_CHECK
 #include "examples/cli/commands.h"
 #include "examples/cli/training_options.h"  // defines: TrainingOptions
@@ -25,12 +25,12 @@ struct QaOptions {
 // Keep the questions of articles [begin, end) (in file order), so one file can be split by
 // article: SQuAD's dev set is the only one offline, and questions of one article must not
 // land on both sides.
-void select_articles(std::vector<bert::SquadExample>& examples, const std::string& range) {
+void select_articles(std::vector<finetune::SquadExample>& examples, const std::string& range) {
   if (range.empty()) return;
   const auto colon = range.find(':');
   BERT_CHECK(colon != std::string::npos, "--*-articles: expected BEGIN:END (e.g. 0:40), got \"{}\"", range);
   const int64_t begin = std::stoll(range.substr(0, colon)), end = std::stoll(range.substr(colon + 1));
-  std::vector<bert::SquadExample> kept;
+  std::vector<finetune::SquadExample> kept;
   int64_t article = -1;
   std::string title;
   for (auto& ex : examples) {
@@ -42,24 +42,24 @@ void select_articles(std::vector<bert::SquadExample>& examples, const std::strin
 
 void run_finetune_qa(const QaOptions& o) {
   const auto tok = tokenizer::BertTokenizer::from_pretrained(o.train.model);
-  auto train = bert::read_squad(o.train.train), eval = bert::read_squad(o.train.eval);
+  auto train = finetune::read_squad(o.train.train), eval = finetune::read_squad(o.train.eval);
   select_articles(train, o.train_articles);
   select_articles(eval, o.eval_articles);
   if (o.train.max_train_samples > 0 && o.train.max_train_samples < static_cast<int64_t>(train.size()))
     train.resize(o.train.max_train_samples);
   if (o.train.max_eval_samples > 0 && o.train.max_eval_samples < static_cast<int64_t>(eval.size()))
     eval.resize(o.train.max_eval_samples);
-  const auto train_features = bert::prepare_qa_features(tok, train, o.train.max_length, o.doc_stride);
-  const auto eval_features = bert::prepare_qa_features(tok, eval, o.train.max_length, o.doc_stride);
+  const auto train_features = finetune::prepare_qa_features(tok, train, o.train.max_length, o.doc_stride);
+  const auto eval_features = finetune::prepare_qa_features(tok, eval, o.train.max_length, o.doc_stride);
   fmt::print("{} training questions -> {} windows; {} evaluation questions -> {} windows\n", train.size(),
              train_features.windows.size(), eval.size(), eval_features.windows.size());
 
   auto model = bert::from_pretrained<bert::BertForQuestionAnswering>(o.train.model);
   const auto lora = apply_lora_option(*model, o.train, "QUESTION_ANS");
-  nn::Trainer trainer(
+  finetune::Trainer trainer(
       *model, training_arguments(o.train), static_cast<int64_t>(train_features.windows.size()),
-      [&](const std::vector<int64_t>& rows) { return bert::qa_step(*model, train_features, rows); },
-      [&] { return bert::evaluate_qa(*model, eval, eval_features); });
+      [&](const std::vector<int64_t>& rows) { return finetune::qa_step(*model, train_features, rows); },
+      [&] { return finetune::evaluate_qa(*model, eval, eval_features); });
   trainer.train(o.train.resume.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.train.resume));
   for (const auto& [name, value] : trainer.last_metrics()) fmt::print("{} = {:.2f}\n", name, value);
   save_finetuned(*model, model->bert.config, o.train.model, o.train.output, lora);

@@ -3,8 +3,8 @@
 //   bertlab forward --model DIR [--task mlm|seq-cls|qa|base] --inputs IN.safetensors
 //                   --out OUT.safetensors [--grads] [--adapter PEFT_ADAPTER_DIR]
 // A machine-readable interface for checking bertlab against other implementations: the output
-// names are those of the fixtures (see bert/forward_outputs.h).
-#include "bert/forward_outputs.h"
+// names are those of the fixtures (see pipelines/forward_outputs.h).
+#include "pipelines/forward_outputs.h"
 #include "examples/cli/commands.h"
 
 namespace bertlab::cli {
@@ -25,9 +25,9 @@ void add_forward_command(CLI::App& app) {
                   "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) to apply");
   cmd->add_flag("--grads", opt->grads, "also write grad.<parameter> of the loss for every trainable parameter");
   cmd->callback([opt] {
-    const bert::Task task = opt->task.empty() ? bert::task_from_config(opt->model) : bert::parse_task(opt->task);
+    const pipelines::Task task = opt->task.empty() ? pipelines::task_from_config(opt->model) : pipelines::parse_task(opt->task);
     const auto outputs =
-        bert::forward_outputs(opt->model, task, SafetensorsFile::open(opt->inputs), opt->grads, opt->adapter);
+        pipelines::forward_outputs(opt->model, task, SafetensorsFile::open(opt->inputs), opt->grads, opt->adapter);
     SafetensorsWriter writer;
     for (const auto& [name, tensor] : outputs) writer.add(name, tensor);
     writer.save(opt->out);

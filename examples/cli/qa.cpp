@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "bert/checkpoint.h"  // defines: from_pretrained
-#include "bert/finetune.h"    // defines: predict_qa
+#include "finetune/finetune.h"    // defines: predict_qa
 #include "examples/cli/commands.h"
 
 namespace bertlab::cli {
@@ -27,9 +27,9 @@ void add_qa_command(CLI::App& app) {
   cmd->callback([opt] {
     const auto tok = tokenizer::BertTokenizer::from_pretrained(opt->model);
     auto model = bert::from_pretrained<bert::BertForQuestionAnswering>(opt->model);
-    const std::vector<bert::SquadExample> examples = {{"", "", opt->question, opt->context, {}}};
-    const auto features = bert::prepare_qa_features(tok, examples, opt->max_length, opt->doc_stride);
-    const bert::QaPrediction p = bert::predict_qa(*model, examples, features).front();
+    const std::vector<finetune::SquadExample> examples = {{"", "", opt->question, opt->context, {}}};
+    const auto features = finetune::prepare_qa_features(tok, examples, opt->max_length, opt->doc_stride);
+    const finetune::QaPrediction p = finetune::predict_qa(*model, examples, features).front();
     fmt::print("answer: {}\nscore: {:.4f}   span: [{}, {})   (code points of the context)\n", p.text, p.probability,
                p.start, p.end);
   });

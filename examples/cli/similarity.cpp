@@ -10,8 +10,8 @@
 
 #include <iostream>
 
-#include "bert/sentence_embedding.h"    // defines: cos_sim
-#include "bert/sentence_transformer.h"  // defines: SentenceTransformer, default_minilm_dir
+#include "pipelines/sentence_embedding.h"    // defines: cos_sim
+#include "pipelines/sentence_transformer.h"  // defines: SentenceTransformer, default_minilm_dir
 #include "examples/cli/commands.h"      // defines: add_similarity_command
 
 namespace bertlab::cli {
@@ -39,16 +39,16 @@ void add_similarity_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("similarity", "Cosine similarities of sentence embeddings (all-MiniLM-L6-v2)");
   struct Options {
     std::vector<std::string> sentences;
-    std::string model = bert::default_minilm_dir().string();
+    std::string model = pipelines::default_minilm_dir().string();
   };
   auto opt = std::make_shared<Options>();
   cmd->add_option("sentences", opt->sentences, "two or more sentences")->required();
   cmd->add_option("--model", opt->model, "sentence-transformers BERT folder (default: the fetched MiniLM)")
       ->capture_default_str();
   cmd->callback([opt] {
-    const auto model = bert::SentenceTransformer::from_pretrained(opt->model);
+    const auto model = pipelines::SentenceTransformer::from_pretrained(opt->model);
     const Tensor embeddings = model.encode(opt->sentences);  // [B, H]
-    std::cout << torch_repr(bert::cos_sim(embeddings, embeddings)) << "\n";
+    std::cout << torch_repr(pipelines::cos_sim(embeddings, embeddings)) << "\n";
   });
 }
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "bert/checkpoint.h"  // defines: save_pretrained
-#include "bert/lora.h"        // defines: apply_lora, save_adapter, merge_and_unload
+#include "peft/lora.h"        // defines: apply_lora, save_adapter, merge_and_unload
 #include "viz/curves.h"       // defines: write_history_plot
 
 namespace bertlab::cli {
@@ -35,8 +35,8 @@ void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& 
   cmd->add_option("--max-eval-samples", o.max_eval_samples, "use only the first N evaluation examples (0: all)");
 }
 
-nn::TrainingArguments training_arguments(const TrainingOptions& o) {
-  nn::TrainingArguments args;
+finetune::TrainingArguments training_arguments(const TrainingOptions& o) {
+  finetune::TrainingArguments args;
   args.output_dir = o.output;
   args.max_steps = o.steps;
   args.per_device_train_batch_size = o.batch_size;
@@ -50,22 +50,22 @@ nn::TrainingArguments training_arguments(const TrainingOptions& o) {
   return args;
 }
 
-std::optional<bert::LoraConfig> apply_lora_option(nn::Module& model, const TrainingOptions& o,
+std::optional<peft::LoraConfig> apply_lora_option(nn::Module& model, const TrainingOptions& o,
                                                   const std::string& task_type) {
   if (o.lora.empty()) return std::nullopt;
-  bert::LoraConfig config = bert::LoraConfig::from_cli_spec(o.lora);
+  peft::LoraConfig config = peft::LoraConfig::from_cli_spec(o.lora);
   config.task_type = task_type;
   config.base_model_name_or_path = o.model;
-  bert::apply_lora(model, config);
-  fmt::print("{}\n", bert::print_trainable_parameters(model));
+  peft::apply_lora(model, config);
+  fmt::print("{}\n", peft::print_trainable_parameters(model));
   return config;
 }
 
 void save_finetuned(nn::Module& model, const bert::BertConfig& config, const fs::path& model_folder,
-                    const fs::path& output, const std::optional<bert::LoraConfig>& lora) {
+                    const fs::path& output, const std::optional<peft::LoraConfig>& lora) {
   if (lora) {
-    bert::save_adapter(model, *lora, output / "adapter");
-    bert::merge_and_unload(model);
+    peft::save_adapter(model, *lora, output / "adapter");
+    peft::merge_and_unload(model);
   }
   bert::save_pretrained(model, config, output);
   for (const char* file : {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"})

@@ -1,5 +1,5 @@
 // The options finetune-cls and finetune-qa share, and what they do with them: build
-// nn::TrainingArguments, and save the fine-tuned model with its tokenizer files.
+// finetune::TrainingArguments, and save the fine-tuned model with its tokenizer files.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "bert/config.h"       // defines: BertConfig
-#include "bert/lora_config.h"  // defines: LoraConfig
-#include "nn/trainer.h"   // defines: TrainingArguments
+#include "peft/lora_config.h"  // defines: LoraConfig
+#include "finetune/trainer.h"   // defines: TrainingArguments
 
 namespace bertlab::cli {
 
@@ -25,11 +25,11 @@ struct TrainingOptions {
 
 void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& default_output,
                           int64_t default_max_length);
-nn::TrainingArguments training_arguments(const TrainingOptions& o);
+finetune::TrainingArguments training_arguments(const TrainingOptions& o);
 
 // With --lora: put LoRA adapters on the target Linears and freeze the rest, except the head that
 // PEFT's task_type ("SEQ_CLS", "QUESTION_ANS") trains fully; prints PEFT's trainable-parameter line.
-std::optional<bert::LoraConfig> apply_lora_option(nn::Module& model, const TrainingOptions& o,
+std::optional<peft::LoraConfig> apply_lora_option(nn::Module& model, const TrainingOptions& o,
                                                   const std::string& task_type);
 
 // save_pretrained into `output`, plus the tokenizer files of the starting model folder, so the
@@ -37,6 +37,6 @@ std::optional<bert::LoraConfig> apply_lora_option(nn::Module& model, const Train
 // PEFT adapter in output/adapter, then merges it, so `output` is a plain model. The training
 // curves of output/history.jsonl are drawn into output/history.svg.
 void save_finetuned(nn::Module& model, const bert::BertConfig& config, const std::filesystem::path& model_folder,
-                    const std::filesystem::path& output, const std::optional<bert::LoraConfig>& lora);
+                    const std::filesystem::path& output, const std::optional<peft::LoraConfig>& lora);
 
 }  // namespace bertlab::cli

@@ -7,7 +7,7 @@
 #include "bert/checkpoint.h"
 #include "bert/for_masked_lm.h"
 #include "bert/for_question_answering.h"
-#include "bert/forward_outputs.h"
+#include "pipelines/forward_outputs.h"
 #include "tests/support/all_close.h"
 #include "tests/support/fixtures.h"
 #include "tests/tokenizer/tiny_vocab.h"  // defines: ScratchDir
@@ -15,6 +15,7 @@
 
 using namespace bertlab;
 using namespace bertlab::bert;
+using namespace bertlab::pipelines;
 using namespace bertlab::testing;
 
 TEST_CASE("BertModel: hidden states, attentions and pooler match HF on tiny-bert", "[bert][golden]") {

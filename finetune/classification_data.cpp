@@ -1,0 +1,123 @@
+#include "finetune/classification_data.h"  // defines: read_classification_file, classification_metrics
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "tensor/error.h"  // defines: BERT_CHECK
+
+namespace bertlab::finetune {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_index(const std::string& column) {
+  return !column.empty() && std::all_of(column.begin(), column.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// One line into fields. CSV: "a ""quoted"", field",b  ->  {a "quoted", field | b}.
+std::vector<std::string> split_fields(const std::string& line, bool csv) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (csv && c == '"') {
+      if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else {
+        quoted = !quoted;
+      }
+    } else if (!quoted && c == (csv ? ',' : '\t')) {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+// The field index of a column: its number, or its position in the header.
+size_t column_index(const std::string& column, const std::vector<std::string>& header, const fs::path& path) {
+  if (is_index(column)) return std::stoul(column);
+  const auto it = std::find(header.begin(), header.end(), column);
+  BERT_CHECK(it != header.end(), "read_classification_file: {}: no column \"{}\" in the header [{}]. Hint: name a "
+             "header column or give a 0-based index", path.string(), column, fmt::join(header, ", "));
+  return static_cast<size_t>(it - header.begin());
+}
+
+// Sorted distinct labels; numerically when all are integers ("2" before "10").
+std::vector<std::string> sorted_labels(const std::vector<std::string>& raw) {
+  const std::set<std::string> unique(raw.begin(), raw.end());
+  std::vector<std::string> names(unique.begin(), unique.end());
+  const bool numeric = std::all_of(names.begin(), names.end(), [](const std::string& s) { return is_index(s); });
+  if (numeric) std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return std::stoll(a) < std::stoll(b); });
+  return names;
+}
+
+}  // namespace
+
+ClassificationDataset read_classification_file(const fs::path& path, const ClassificationColumns& columns,
+                                               const std::vector<std::string>& label_names) {
+  std::ifstream in(path, std::ios::binary);
+  BERT_CHECK(in.good(), "read_classification_file: cannot open {}. Hint: check the path", path.string());
+  const bool csv = path.extension() == ".csv";
+  const bool header = columns.has_header.value_or(!is_index(columns.text) || !is_index(columns.label) ||
+                                                  (!columns.text_pair.empty() && !is_index(columns.text_pair)));
+  std::vector<std::string> header_fields, raw_labels;
+  ClassificationDataset out;
+  size_t text = 0, pair = 0, label = 0, line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (line_number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 BOM (MRPC)
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const std::vector<std::string> fields = split_fields(line, csv);
+    if (header && header_fields.empty()) {
+      header_fields = fields;
+      continue;
+    }
+    if (raw_labels.empty()) {  // first data row: resolve the columns
+      text = column_index(columns.text, header_fields, path);
+      label = column_index(columns.label, header_fields, path);
+      if (!columns.text_pair.empty()) pair = column_index(columns.text_pair, header_fields, path);
+    }
+    const size_t needed = std::max({text, label, columns.text_pair.empty() ? 0 : pair}) + 1;
+    BERT_CHECK(fields.size() >= needed, "read_classification_file: {} line {}: expected at least {} fields, got {}. "
+               "Hint: is the separator right (.csv: comma, else tab)?", path.string(), line_number, needed, fields.size());
+    out.texts.push_back(fields[text]);
+    if (!columns.text_pair.empty()) out.text_pairs.push_back(fields[pair]);
+    raw_labels.push_back(fields[label]);
+  }
+  BERT_CHECK(!raw_labels.empty(), "read_classification_file: {}: no data rows", path.string());
+  out.label_names = label_names.empty() ? sorted_labels(raw_labels) : label_names;
+  for (const std::string& raw : raw_labels) {
+    const auto it = std::find(out.label_names.begin(), out.label_names.end(), raw);
+    BERT_CHECK(it != out.label_names.end(), "read_classification_file: {}: label \"{}\" is not one of [{}]. Hint: "
+               "evaluation labels must appear in the training data", path.string(), raw, fmt::join(out.label_names, ", "));
+    out.labels.push_back(it - out.label_names.begin());
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> classification_metrics(const std::vector<int64_t>& predictions,
+                                                                   const std::vector<int64_t>& labels,
+                                                                   int64_t num_labels) {
+  BERT_CHECK(predictions.size() == labels.size() && !labels.empty(),
+             "classification_metrics: expected as many predictions as labels (> 0), got {} and {}",
+             predictions.size(), labels.size());
+  int64_t correct = 0, tp = 0, fp = 0, fn = 0;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    correct += predictions[i] == labels[i];
+    tp += predictions[i] == 1 && labels[i] == 1;
+    fp += predictions[i] == 1 && labels[i] != 1;
+    fn += predictions[i] != 1 && labels[i] == 1;
+  }
+  std::vector<std::pair<std::string, double>> out = {
+      {"accuracy", static_cast<double>(correct) / static_cast<double>(labels.size())}};
+  if (num_labels == 2) out.emplace_back("f1", tp == 0 ? 0.0 : 2.0 * tp / static_cast<double>(2 * tp + fp + fn));
+  return out;
+}
+
+}  // namespace bertlab::finetune

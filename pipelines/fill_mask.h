@@ -1,0 +1,52 @@
+// Fill-mask: what BERT thinks belongs where a text says [MASK], as HF's FillMaskPipeline.
+//
+//   auto predictions = fill_mask(*model, tokenizer, "The [MASK] lay open on the table, its pages "
+//                                "fluttering in the breeze", 5);
+//   predictions[0][0]  ->  {score 0.646765, token 2338, token_str "book", sequence "the book lay
+//                           open on the table, its pages fluttering in the breeze"}  (bert-base-uncased)
+// Steps: tokenize, run BertForMaskedLM, find every [MASK] position, softmax over the vocabulary
+// at that position, keep the k most probable tokens. The two middle steps are public because the
+// lab (cells In[16]..In[18]) does them by hand.
+// Shapes: S sequence, V vocab.
+// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/pipelines/fill_mask.py
+//     (class FillMaskPipeline, postprocess)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bert/for_masked_lm.h"         // defines: BertForMaskedLM
+#include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer
+
+namespace bertlab::pipelines {
+
+// Where input_ids holds mask_token_id, in order: torch.where(input_ids == 103) in the lab.
+std::vector<int64_t> mask_positions(const std::vector<int64_t>& input_ids, int64_t mask_token_id);
+
+struct TokenProbability {
+  int64_t token;      // vocabulary id
+  float probability;  // softmax over the whole vocabulary
+};
+
+// softmax(logits[0, position]) and its k largest entries, most probable first (torch.topk).
+// logits [1, S, V]; ties keep the smaller id first.
+std::vector<TokenProbability> top_k_probabilities(const Tensor& logits, int64_t position, int64_t k);
+
+// One proposal for one [MASK], with HF's four fields.
+struct FillMaskPrediction {
+  float score;            // probability
+  int64_t token;          // id
+  std::string token_str;  // tokenizer.decode([token])
+  std::string sequence;   // the text with this token in place of the [MASK]
+};
+
+// For each [MASK] in `text` (in order) its top_k predictions. With one [MASK], `sequence` is
+// decoded without special tokens; with several, the other [MASK]s (and [CLS]/[SEP]) stay
+// visible, as in HF. Throws bertlab::Error when the text has no [MASK].
+std::vector<std::vector<FillMaskPrediction>> fill_mask(const bert::BertForMaskedLM& model,
+                                                       const tokenizer::BertTokenizer& tokenizer,
+                                                       std::string_view text, int64_t top_k = 5);
+
+}  // namespace bertlab::pipelines

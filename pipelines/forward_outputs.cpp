@@ -1,0 +1,133 @@
+#include "pipelines/forward_outputs.h"  // defines: parse_task, task_from_config, forward_outputs
+
+#include <algorithm>
+#include <optional>
+
+#include "bert/checkpoint.h"
+#include "bert/for_masked_lm.h"
+#include "bert/for_question_answering.h"
+#include "bert/for_sequence_classification.h"
+#include "peft/lora.h"
+#include "tensor/error.h"
+#include "tensor/ops.h"
+
+namespace bertlab::pipelines {
+
+namespace fs = std::filesystem;
+using Outputs = std::map<std::string, Tensor>;
+
+Task parse_task(const std::string& name) {
+  if (name == "base") return Task::base;
+  if (name == "mlm") return Task::mlm;
+  if (name == "seq-cls") return Task::seq_cls;
+  if (name == "qa") return Task::qa;
+  throw Error(fmt::format("task: expected one of mlm, seq-cls, qa, base, got \"{}\"", name));
+}
+
+Task task_from_config(const fs::path& model_dir) {
+  const bert::BertConfig config = bert::BertConfig::from_json_file(model_dir / "config.json");
+  const auto& a = config.architectures;
+  auto has = [&a](const char* name) { return std::find(a.begin(), a.end(), name) != a.end(); };
+  if (has("BertForMaskedLM")) return Task::mlm;
+  if (has("BertForSequenceClassification")) return Task::seq_cls;
+  if (has("BertForQuestionAnswering")) return Task::qa;
+  return Task::base;
+}
+
+namespace {
+
+struct Inputs {
+  IntTensor input_ids, attention_mask, token_type_ids;
+};
+
+IntTensor optional_ids(const SafetensorsFile& file, const std::string& name) {
+  return file.contains(name) ? file.int_tensor(name) : IntTensor();
+}
+
+Inputs read_inputs(const SafetensorsFile& file) {
+  BERT_CHECK(file.contains("input_ids"), "{}: missing input tensor \"input_ids\" (I64 [B, S])", file.file_name());
+  return {file.int_tensor("input_ids"), optional_ids(file, "attention_mask"), optional_ids(file, "token_type_ids")};
+}
+
+void add_base_outputs(const bert::BertModelOutput& out, Outputs& outputs) {
+  outputs["embedding_output"] = out.embedding_output;
+  outputs["last_hidden_state"] = out.last_hidden_state;
+  for (size_t i = 0; i < out.hidden_states.size(); ++i) outputs[fmt::format("hidden_states.{}", i)] = out.hidden_states[i];
+  for (size_t i = 0; i < out.attentions.size(); ++i) outputs[fmt::format("attentions.{}", i)] = out.attentions[i];
+  if (out.pooler_output.defined()) outputs["pooler_output"] = out.pooler_output;
+}
+
+// The trainable parameters' gradients: by model name, or by adapter key when an adapter is loaded.
+void add_grads(const nn::Module& model, const peft::LoraConfig* adapter, Outputs& outputs) {
+  const auto all = model.named_parameters();
+  const Outputs named = adapter ? peft::adapter_state_dict(model, *adapter) : Outputs(all.begin(), all.end());
+  for (const auto& [name, p] : named)
+    if (p.requires_grad() && p.grad().defined()) outputs["grad." + name] = p.grad();
+}
+
+// Loads the model of `task` (and the adapter, if any), runs it, and returns its outputs; run_model
+// returns the loss (undefined if no labels).
+template <typename M, typename Run>
+Outputs run(const fs::path& dir, const SafetensorsFile& file, bool grads, const fs::path& adapter_dir, Run run_model) {
+  auto model = bert::from_pretrained<M>(dir);
+  std::optional<peft::LoraConfig> adapter;
+  if (!adapter_dir.empty()) adapter = peft::load_adapter(*model, adapter_dir);
+  Outputs outputs;
+  Tensor loss = run_model(*model, read_inputs(file), outputs);
+  if (grads) {
+    BERT_CHECK(loss.defined(), "forward --grads: no loss to differentiate: expected labels in {} for this task",
+               file.file_name());
+    loss.backward();
+    add_grads(*model, adapter ? &*adapter : nullptr, outputs);
+  }
+  for (const auto& [name, lora] : peft::lora_modules(*model))  // W + scaling·B·A, as PEFT's merge()
+    outputs["merged." + name + ".weight"] = add(lora->base_layer.weight, lora->delta_weight());
+  return outputs;
+}
+
+}  // namespace
+
+Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& file, bool grads,
+                        const fs::path& adapter) {
+  switch (task) {
+    case Task::base:
+      return run<bert::BertModel>(dir, file, grads, adapter, [](bert::BertModel& m, const Inputs& in, Outputs& o) {
+        add_base_outputs(m.forward(in.input_ids, in.attention_mask, in.token_type_ids, true, true), o);
+        return Tensor();
+      });
+    case Task::mlm:
+      return run<bert::BertForMaskedLM>(dir, file, grads, adapter, [&file](bert::BertForMaskedLM& m, const Inputs& in, Outputs& o) {
+        bert::MaskedLMOutput out = m.forward(in.input_ids, in.attention_mask, in.token_type_ids,
+                                       optional_ids(file, "mlm_labels"), true, true);
+        add_base_outputs(out.bert, o);
+        o["mlm_logits"] = out.logits;
+        if (out.loss.defined()) o["mlm_loss"] = out.loss;
+        return out.loss;
+      });
+    case Task::seq_cls:
+      return run<bert::BertForSequenceClassification>(
+          dir, file, grads, adapter, [&file](bert::BertForSequenceClassification& m, const Inputs& in, Outputs& o) {
+            bert::SequenceClassifierOutput out = m.forward(in.input_ids, in.attention_mask, in.token_type_ids,
+                                                     optional_ids(file, "labels"), true, true);
+            add_base_outputs(out.bert, o);
+            o["seqcls_logits"] = out.logits;
+            if (out.loss.defined()) o["seqcls_loss"] = out.loss;
+            return out.loss;
+          });
+    case Task::qa:
+      return run<bert::BertForQuestionAnswering>(
+          dir, file, grads, adapter, [&file](bert::BertForQuestionAnswering& m, const Inputs& in, Outputs& o) {
+            bert::QuestionAnsweringModelOutput out =
+                m.forward(in.input_ids, in.attention_mask, in.token_type_ids, optional_ids(file, "start_positions"),
+                          optional_ids(file, "end_positions"), true, true);
+            add_base_outputs(out.bert, o);
+            o["qa_start_logits"] = out.start_logits;
+            o["qa_end_logits"] = out.end_logits;
+            if (out.loss.defined()) o["qa_loss"] = out.loss;
+            return out.loss;
+          });
+  }
+  throw Error("forward_outputs: unknown task");
+}
+
+}  // namespace bertlab::pipelines
