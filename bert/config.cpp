@@ -76,6 +76,8 @@ void BertConfig::validate() const {
     BERT_CHECK(value > 0, "field \"{}\": expected a positive integer, got {}", name, value);
   BERT_CHECK(hidden_act == "gelu" || hidden_act == "gelu_new" || hidden_act == "relu",
              "field \"hidden_act\": expected \"gelu\", \"gelu_new\" or \"relu\", got \"{}\"", hidden_act);
+  BERT_CHECK(attn_implementation == "sdpa" || attn_implementation == "eager",
+             "attn_implementation: expected \"sdpa\" or \"eager\", got \"{}\"", attn_implementation);
   BERT_CHECK(position_embedding_type == "absolute",
              "field \"position_embedding_type\": only \"absolute\" is implemented, got \"{}\"",
              position_embedding_type);

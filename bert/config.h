@@ -31,6 +31,9 @@ struct BertConfig {
   double layer_norm_eps = 1e-12;
   int64_t pad_token_id = 0;
   std::string position_embedding_type = "absolute";  // the only kind implemented
+  // How attention runs (HF's attn_implementation, not part of config.json): "sdpa", the fused
+  // inference kernel, or "eager", the composed ops a learner reads. Same numbers either way.
+  std::string attn_implementation = "sdpa";
   bool use_cache = true;
   std::optional<double> classifier_dropout;  // null: use hidden_dropout_prob
   bool gradient_checkpointing = false;      // accepted for old configs; not implemented

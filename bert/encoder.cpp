@@ -13,9 +13,9 @@ EncoderOutput BertEncoder::forward(const Tensor& hidden_states, const Tensor& at
   Tensor h = hidden_states;  // [B, S, H]
   for (size_t i = 0; i < layer.size(); ++i) {
     if (output_hidden_states) out.hidden_states.push_back(h);
-    nn::AttentionOutput layer_outputs = layer[i].forward(h, attention_mask, output_attentions);
-    h = layer_outputs.context;
-    if (output_attentions) out.attentions.push_back(layer_outputs.probs);
+    BertLayerOutput layer_outputs = layer[i].forward(h, attention_mask, output_attentions);
+    h = layer_outputs.layer_output;
+    if (output_attentions) out.attentions.push_back(layer_outputs.attention_probs);
   }
   if (output_hidden_states) out.hidden_states.push_back(h);
   out.last_hidden_state = h;

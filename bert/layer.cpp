@@ -34,13 +34,13 @@ BertLayer::BertLayer(const BertConfig& config) : attention(config), intermediate
   register_module("output", output);
 }
 
-nn::AttentionOutput BertLayer::forward(const Tensor& hidden_states, const Tensor& attention_mask,
-                                       bool output_attentions) const {
-  nn::AttentionOutput attention_outputs = attention.forward(hidden_states, attention_mask, output_attentions);
-  const Tensor& attention_output = attention_outputs.context;                  // [B, S, H]
+BertLayerOutput BertLayer::forward(const Tensor& hidden_states, const Tensor& attention_mask,
+                                   bool output_attentions) const {
+  BertAttentionOutput self_attention_outputs = attention.forward(hidden_states, attention_mask, output_attentions);
+  const Tensor& attention_output = self_attention_outputs.attention_output;     // [B, S, H]
   Tensor intermediate_output = intermediate.forward(attention_output);         // [B, S, I]
   Tensor layer_output = output.forward(intermediate_output, attention_output);  // [B, S, H]
-  return {layer_output, attention_outputs.probs};
+  return {layer_output, self_attention_outputs.attention_probs};
 }
 
 }  // namespace bertlab::bert

@@ -34,12 +34,16 @@ class BertOutput : public nn::Module {
   nn::Dropout dropout;
 };
 
+// What BertLayer returns (HF: the tuple (layer_output, attention_probs)).
+struct BertLayerOutput {
+  Tensor layer_output;     // [B, S, H], the next layer's hidden_states
+  Tensor attention_probs;  // [B, N, S, S], when kept (see nn::MultiHeadAttention::forward)
+};
+
 class BertLayer : public nn::Module {
  public:
   explicit BertLayer(const BertConfig& config);
-  // Returns the layer output [B, S, H] and the attention probabilities [B, N, S, S] (see
-  // nn::MultiHeadAttention::forward for when they are kept).
-  nn::AttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask,
+  BertLayerOutput forward(const Tensor& hidden_states, const Tensor& attention_mask,
                               bool output_attentions = false) const;
   std::string type_name() const override { return "BertLayer"; }
 

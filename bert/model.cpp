@@ -14,7 +14,9 @@ Tensor extended_attention_mask(const IntTensor& attention_mask) {
   for (int64_t i = 0; i < B * S; ++i) {
     const int64_t keep = attention_mask.data[i];
     BERT_CHECK(keep == 0 || keep == 1, "attention_mask: expected 0 or 1, got {} at flat position {}", keep, i);
-    mask.data()[i] = keep ? 0.0f : -std::numeric_limits<float>::infinity();
+    // HF's (1 - mask) * torch.finfo(float32).min: finite, so exp(score + min - max) is exactly 0
+    // for a dropped key, and a sequence with no key at all gets uniform weights, as in HF.
+    mask.data()[i] = keep ? 0.0f : std::numeric_limits<float>::lowest();
   }
   return mask;
 }
@@ -28,6 +30,14 @@ BertModel::BertModel(const BertConfig& config_, bool add_pooling_layer)
     pooler = std::make_unique<BertPooler>(config);
     register_module("pooler", *pooler);
   }
+}
+
+void BertModel::set_attn_implementation(const std::string& attn_implementation) {
+  BertConfig changed = config;
+  changed.attn_implementation = attn_implementation;
+  changed.validate();
+  config = changed;
+  for (size_t i = 0; i < encoder.layer.size(); ++i) encoder.layer[i].attention.self.attn_implementation = attn_implementation;
 }
 
 BertModelOutput BertModel::forward(const IntTensor& input_ids, const IntTensor& attention_mask,

@@ -41,6 +41,10 @@ class BertModel : public nn::Module {
                           bool output_attentions = false) const;
   std::string type_name() const override { return "BertModel"; }
 
+  // HF's model.set_attn_implementation: "eager" runs the composed attention ops a learner reads,
+  // "sdpa" the fused inference kernel; the numbers are the same (see nn/multi_head_attention.h).
+  void set_attn_implementation(const std::string& attn_implementation);
+
   BertConfig config;
   BertEmbeddings embeddings;
   BertEncoder encoder;

@@ -6,7 +6,7 @@ namespace bertlab::bert {
 
 BertSelfAttention::BertSelfAttention(const BertConfig& config)
     : nn::MultiHeadAttention(config.hidden_size, config.num_attention_heads,
-                             static_cast<float>(config.attention_probs_dropout_prob)) {}
+                             static_cast<float>(config.attention_probs_dropout_prob), config.attn_implementation) {}
 
 BertSelfOutput::BertSelfOutput(const BertConfig& config)
     : dense(config.hidden_size, config.hidden_size),
@@ -27,10 +27,11 @@ BertAttention::BertAttention(const BertConfig& config) : self(config), output(co
   register_module("output", output);
 }
 
-nn::AttentionOutput BertAttention::forward(const Tensor& hidden_states, const Tensor& attention_mask,
+BertAttentionOutput BertAttention::forward(const Tensor& hidden_states, const Tensor& attention_mask,
                                            bool output_attentions) const {
-  nn::AttentionOutput self_outputs = self.forward(hidden_states, attention_mask, output_attentions);  // [B, S, H]
-  return {output.forward(self_outputs.context, hidden_states), self_outputs.probs};
+  nn::AttentionOutput self_outputs = self.forward(hidden_states, attention_mask, output_attentions);
+  Tensor attention_output = output.forward(self_outputs.context_layer, hidden_states);  // [B, S, H]
+  return {attention_output, self_outputs.attention_probs};
 }
 
 }  // namespace bertlab::bert

@@ -32,12 +32,16 @@ class BertSelfOutput : public nn::Module {
   nn::Dropout dropout;
 };
 
+// What BertAttention returns (HF: the tuple (attention_output, attention_probs)).
+struct BertAttentionOutput {
+  Tensor attention_output;  // [B, S, H]
+  Tensor attention_probs;   // [B, N, S, S], when kept (see nn::MultiHeadAttention::forward)
+};
+
 class BertAttention : public nn::Module {
  public:
   explicit BertAttention(const BertConfig& config);
-  // Returns the attention output [B, S, H] and the probabilities [B, N, S, S] (see
-  // nn::MultiHeadAttention::forward for when they are kept).
-  nn::AttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask,
+  BertAttentionOutput forward(const Tensor& hidden_states, const Tensor& attention_mask,
                               bool output_attentions = false) const;
   std::string type_name() const override { return "BertAttention"; }
 

@@ -21,7 +21,8 @@ using tokenizer::BertTokenizer;
 using tokenizer::EncodeOptions;
 using tokenizer::Encoding;
 
-void lab01_tokenizer(const std::string& model) {
+void lab01_tokenizer(const LabOptions& lab_options) {
+  const std::string& model = lab_options.model;
   cell(3, fmt::format("tokenizer = BertTokenizer.from_pretrained('{}')", model));
   const BertTokenizer tokenizer = load_tokenizer(model);
 

@@ -1,6 +1,7 @@
 // Lab step 2: BertModel (notebook cells In [9]..In [13]).
 //
 //   ./build/examples/lab02_bert_model [model folder or name, default bert-base-uncased]
+//                                    [--attn-implementation eager]   (the composed attention ops)
 // Load the bare BERT, count its parameters, print its embedding layer, and run it on one text:
 // one 768-number vector per token (last_hidden_state [1, S, H]) and one for the whole text
 // (pooler_output [1, H]).
@@ -20,12 +21,13 @@
 
 namespace bertlab::lab {
 
-void lab02_bert_model(const std::string& model_name) {
+void lab02_bert_model(const LabOptions& options) {
+  const std::string& model_name = options.model;
   const tokenizer::BertTokenizer tokenizer = load_tokenizer(model_name);  // In [3]
 
   // A checkpoint with a masked-LM head loads too: its cls.* tensors are reported as not used.
   cell(9, fmt::format("model = BertModel.from_pretrained('{}')", model_name));
-  const std::unique_ptr<bert::BertModel> model = load_model<bert::BertModel>(model_name);
+  const std::unique_ptr<bert::BertModel> model = load_model<bert::BertModel>(options);
 
   cell(10, "model.num_parameters()");
   out(10, std::to_string(model->num_parameters()));

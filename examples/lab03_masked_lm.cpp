@@ -19,11 +19,12 @@
 
 namespace bertlab::lab {
 
-void lab03_masked_lm(const std::string& model_name) {
+void lab03_masked_lm(const LabOptions& options) {
+  const std::string& model_name = options.model;
   const tokenizer::BertTokenizer tokenizer = load_tokenizer(model_name);  // In [3]
 
   cell(14, fmt::format("mlm_model = BertForMaskedLM.from_pretrained('{}')", model_name));
-  const std::unique_ptr<bert::BertForMaskedLM> mlm_model = load_model<bert::BertForMaskedLM>(model_name);
+  const std::unique_ptr<bert::BertForMaskedLM> mlm_model = load_model<bert::BertForMaskedLM>(options);
 
   // The subject (or object) of each sentence is hidden.
   const std::vector<std::string> masked_sents = {

@@ -18,7 +18,7 @@ struct FillMaskArgs {
 
 void run(const FillMaskArgs& args) {
   const tokenizer::BertTokenizer tokenizer = lab::load_tokenizer(args.model);
-  const auto model = lab::load_model<bert::BertForMaskedLM>(args.model);
+  const auto model = lab::load_model<bert::BertForMaskedLM>({.model = args.model});
   const auto predictions = pipelines::fill_mask(*model, tokenizer, args.text, args.top_k);
   for (size_t m = 0; m < predictions.size(); ++m) {
     fmt::print("[MASK] #{}\n{:>8}  {:>6}  {:<14}  {}\n", m + 1, "score", "token", "token_str", "sequence");

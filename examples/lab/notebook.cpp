@@ -50,12 +50,22 @@ tokenizer::BertTokenizer load_tokenizer(const std::string& model) {
 }
 
 int run_step(int argc, char** argv, Step step) {
-  if (argc > 2 || (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h"))) {
-    std::cerr << fmt::format("usage: {} [model folder or name, default {}]\n", argv[0], kDefaultModel);
-    return argc > 2 ? 2 : 0;
+  LabOptions options;
+  bool model_given = false, usage_error = false, help = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") help = true;
+    else if (arg == "--attn-implementation" && i + 1 < argc) options.attn_implementation = argv[++i];
+    else if (!arg.starts_with("-") && !model_given) options.model = arg, model_given = true;
+    else usage_error = true;
+  }
+  if (help || usage_error) {
+    std::cerr << fmt::format("usage: {} [model folder or name, default {}] [--attn-implementation sdpa|eager]\n",
+                             argv[0], kDefaultModel);
+    return usage_error ? 2 : 0;
   }
   try {
-    step(argc == 2 ? argv[1] : kDefaultModel);
+    step(options);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -13,7 +13,10 @@
 #include <string>
 #include <string_view>
 
+#include <type_traits>
+
 #include "bert/checkpoint.h"           // defines: from_pretrained
+#include "bert/model.h"                // defines: BertModel
 #include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer
 
 namespace bertlab::lab {
@@ -31,18 +34,30 @@ void out(int number, std::string_view value);
 
 // BertTokenizer.from_pretrained(model) and BertModel / BertForMaskedLM.from_pretrained(model).
 tokenizer::BertTokenizer load_tokenizer(const std::string& model);
+// What a lab run is given: the model, and how its attention runs ("sdpa": the fused inference
+// kernel; "eager": the composed ops of nn::scaled_dot_product_attention, the same numbers).
+struct LabOptions {
+  std::string model = kDefaultModel;
+  std::string attn_implementation = "sdpa";
+};
+
+// BertModel.from_pretrained(model, attn_implementation=...), or BertForMaskedLM's.
 template <typename M>
-std::unique_ptr<M> load_model(const std::string& model) {
+std::unique_ptr<M> load_model(const LabOptions& options) {
+  std::unique_ptr<M> model;
   try {
-    return bert::from_pretrained<M>(model);
+    model = bert::from_pretrained<M>(options.model);
   } catch (const std::exception& e) {
-    throw_with_setup_hint(model, e);
+    throw_with_setup_hint(options.model, e);
   }
+  if constexpr (std::is_same_v<M, bert::BertModel>) model->set_attn_implementation(options.attn_implementation);
+  else model->bert.set_attn_implementation(options.attn_implementation);
+  return model;
 }
 
-// main() of a lab program: the model is argv[1] (default bert-base-uncased); errors are printed
-// as by the CLI, with exit code 1.
-using Step = void (*)(const std::string& model);
+// main() of a lab program: `[model] [--attn-implementation eager|sdpa]` (model default
+// bert-base-uncased); errors are printed as by the CLI, with exit code 1.
+using Step = void (*)(const LabOptions& options);
 int run_step(int argc, char** argv, Step step);
 
 }  // namespace bertlab::lab

@@ -6,8 +6,10 @@
 
 namespace bertlab::lab {
 
-void lab01_tokenizer(const std::string& model);   // In [3]..In [8]: BertTokenizer
-void lab02_bert_model(const std::string& model);  // In [9]..In [13]: BertModel
-void lab03_masked_lm(const std::string& model);   // In [14]..In [19]: BertForMaskedLM, fill-mask
+struct LabOptions;  // examples/lab/notebook.h: the model and its attn_implementation
+
+void lab01_tokenizer(const LabOptions& options);   // In [3]..In [8]: BertTokenizer
+void lab02_bert_model(const LabOptions& options);  // In [9]..In [13]: BertModel
+void lab03_masked_lm(const LabOptions& options);   // In [14]..In [19]: BertForMaskedLM, fill-mask
 
 }  // namespace bertlab::lab

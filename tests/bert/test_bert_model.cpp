@@ -58,6 +58,30 @@ TEST_CASE("BertModel: padding does not leak into real tokens", "[bert]") {
   CHECK_THAT(padded.pooler_output, AllClose(alone.pooler_output, 1e-6, 1e-5));
 }
 
+TEST_CASE("BertModel: an all-padding sequence attends uniformly, as HF's finite mask makes it", "[bert]") {
+  BertModel model(tiny_config());
+  model.eval();
+  BertModelOutput out = model.forward(IntTensor({5, 6, 7, 0, 0, 0}, {2, 3}), IntTensor({1, 1, 0, 0, 0, 0}, {2, 3}),
+                                      {}, false, true);
+  const float* probs = out.attentions[0].data();  // [2, 2, 3, 3]: sequence 1 starts at 2·3·3
+  for (int64_t i = 0; i < 18; ++i) CHECK(probs[18 + i] == Approx(1.0 / 3.0));
+  for (int64_t row = 0; row < 6; ++row) CHECK(probs[row * 3 + 2] == 0.0f);  // sequence 0's padding key
+}
+
+TEST_CASE("BertModel: eager attention (the composed ops) gives the fused sdpa path's bits", "[bert]") {
+  BertConfig config = tiny_config();
+  BertModel model(config);
+  model.eval();
+  const IntTensor ids({5, 6, 7, 8, 9, 0}, {2, 3}), mask({1, 1, 1, 1, 1, 0}, {2, 3});
+  BertModelOutput sdpa = model.forward(ids, mask, {}, false, true);
+  model.set_attn_implementation("eager");
+  CHECK(model.encoder.layer[1].attention.self.attn_implementation == "eager");
+  BertModelOutput eager = model.forward(ids, mask, {}, false, true);
+  CHECK(eager.last_hidden_state.to_vector() == sdpa.last_hidden_state.to_vector());
+  CHECK(eager.attentions[1].to_vector() == sdpa.attentions[1].to_vector());
+  CHECK_THROWS_WITH(model.set_attn_implementation("flash"), Catch::Contains("attn_implementation"));
+}
+
 TEST_CASE("BertModel: hidden states and attentions on request", "[bert]") {
   BertModel model(tiny_config());
   BertModelOutput out = model.forward(IntTensor({1, 2, 3, 4}, {2, 2}), {}, {}, true, true);

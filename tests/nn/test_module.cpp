@@ -96,9 +96,9 @@ TEST_CASE("MultiHeadAttention: one head over one key returns the value projectio
   Tensor x = Tensor::randn({1, 1, 4}, gen);
   nn::AttentionOutput out = mha.forward(x, Tensor(), /*output_attentions=*/true);
   // a single key gets probability 1, so the context is value(x)
-  CHECK_THAT(out.context, AllClose(mha.value.forward(x)));
-  CHECK(out.probs.shape() == Shape{1, 2, 1, 1});
-  CHECK(out.probs.data()[0] == 1.0f);
+  CHECK_THAT(out.context_layer, AllClose(mha.value.forward(x)));
+  CHECK(out.attention_probs.shape() == Shape{1, 2, 1, 1});
+  CHECK(out.attention_probs.data()[0] == 1.0f);
 }
 
 TEST_CASE("MultiHeadAttention: gradients of every projection", "[nn][attention][gradcheck]") {
@@ -107,5 +107,5 @@ TEST_CASE("MultiHeadAttention: gradients of every projection", "[nn][attention][
   Tensor x = randn_param({2, 3, 8}, 5);
   Tensor mask = Tensor::zeros({2, 1, 1, 3});
   mask.data()[2] = -std::numeric_limits<float>::infinity();  // batch 0 cannot see key 2
-  gradcheck([&](const auto& in) { return mha.forward(in[0], mask).context; }, {x, mha.query.weight, mha.value.bias});
+  gradcheck([&](const auto& in) { return mha.forward(in[0], mask).context_layer; }, {x, mha.query.weight, mha.value.bias});
 }
