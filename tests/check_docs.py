@@ -261,7 +261,10 @@ class Checker:
         for m in re.finditer(r"(?:^|(?<=[\s(]))\./run\s+([a-z][\w-]*)", part):
             if self.run_commands and m.group(1) not in self.run_commands:
                 self.problem(doc, number, f"`./run {m.group(1)}`: the run script has no such command")
-        m = re.search(r"(?:^|(?<=[\s(/]))bertlab\s+([a-z][\w-]*)(.*)", part)
+        # bertlab in the place of a command: first on the line, after a prompt, a label such as
+        # "or:", VAR=value settings, ./run or a folder; not "... no other bertlab library".
+        m = re.match(r"\s*(?:\$\s+)?(?:\w+:\s+)?(?:\w+=\S*\s+)*(?:\./run\s+|\S*/)?bertlab\s+([a-z][\w-]*)(.*)",
+                     part)
         if not m or not self.bertlab:
             return
         sub, rest = m.group(1), m.group(2)
