@@ -56,7 +56,8 @@ def tracked_files(root):
     count), else every file on disk outside build folders."""
     try:
         out = subprocess.run(["git", "-C", root, "ls-files", "-z"], capture_output=True, check=True)
-        files = [f for f in out.stdout.decode().split("\0") if f]
+        # (A file deleted but not yet committed is still listed: keep only what is on disk.)
+        files = [f for f in out.stdout.decode().split("\0") if f and os.path.isfile(os.path.join(root, f))]
         if files:
             return files
     except (OSError, subprocess.CalledProcessError):
@@ -104,7 +105,6 @@ class Checker:
         self.root, self.bertlab = root, bertlab
         self.files = tracked_files(root)
         self.top_dirs = {f.split("/")[0] for f in self.files if "/" in f}
-        self.top_entries = {f.split("/")[0] for f in self.files}
         self.problems = []          # (doc, line, message)
         self.notes = []
         self.help_cache = {}
@@ -139,9 +139,7 @@ class Checker:
         prose such as 'tensor/nn/bert' is not taken for a path."""
         token = token[2:] if token.startswith("./") else token
         parts = token.split("/")
-        if len(parts) < 2 and not (strict and token in self.top_entries and token != "run"):
-            return False
-        if len(parts) >= 2 and parts[0] not in self.top_dirs:
+        if len(parts) < 2 or parts[0] not in self.top_dirs:
             return False
         if strict:
             return True
