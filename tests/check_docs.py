@@ -105,8 +105,16 @@ class Checker:
         self.root, self.bertlab = root, bertlab
         self.files = tracked_files(root)
         self.top_dirs = {f.split("/")[0] for f in self.files if "/" in f}
+        # What a fresh clone has: the files and their folders (an ignored file on this disk,
+        # such as a build output, would pass here and fail on the learner's machine).
+        self.folders = {os.path.dirname(f) for f in self.files}
+        for folder in list(self.folders):
+            while folder:
+                folder = os.path.dirname(folder)
+                self.folders.add(folder)
+        self.paths = set(self.files) | self.folders
         self.problems = []          # (doc, line, message)
-        self.notes = []
+        self.shared_mentions = set()
         self.help_cache = {}
         self.folder_names = {}
         self.run_commands = self.read_run_commands()
@@ -116,7 +124,7 @@ class Checker:
 
     # 1. Paths -------------------------------------------------------------------------------
     def exists(self, rel):
-        return os.path.exists(os.path.join(self.root, rel))
+        return os.path.normpath(rel).replace(os.sep, "/") in self.paths or rel in ("", ".")
 
     def check_path(self, doc, line, path):
         for p in expand_braces(path):
@@ -128,7 +136,7 @@ class Checker:
                     break
             if not self.exists(p.rstrip("/") or "."):
                 self.problem(doc, line, f"path `{p}` does not exist")
-            elif p.endswith("/") and not os.path.isdir(os.path.join(self.root, p)):
+            elif p.endswith("/") and p.rstrip("/") not in self.folders:
                 self.problem(doc, line, f"`{p}` is not a folder")
 
     def is_repo_path(self, token, strict):
@@ -363,7 +371,6 @@ class Checker:
 
     def run(self):
         docs = read_docs(self.root)
-        self.shared_mentions = set()
         if self.bertlab and not self.help_text([]):
             self.problem(self.bertlab, 0, "`--help` failed: cannot check the commands")
             self.bertlab = None
