@@ -2,8 +2,8 @@
 //   embedding_output = LayerNorm(word[input_ids] + token_type[token_type_ids] + position[0..S-1])
 // Shapes: B batch, S sequence, H hidden, V vocab, P max positions.
 //   input_ids [B, S] -> [B, S, H]
-// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
-//     (class BertEmbeddings)
+// HF (transformers v4.40.0):
+//   BertEmbeddings: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L155
 #pragma once
 
 #include "bert/config.h"  // defines: BertConfig

@@ -1,7 +1,7 @@
 // BertEncoder: L BertLayers applied in turn, each one's output the next one's input.
 //   hidden_states.0 = embeddings; hidden_states.(i+1) = layer[i](hidden_states.i)     [B, S, H]
-// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
-//     (class BertEncoder)
+// HF (transformers v4.40.0):
+//   BertEncoder: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L531
 #pragma once
 
 #include <vector>

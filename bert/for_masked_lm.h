@@ -5,8 +5,11 @@
 // the dot product of the transformed hidden state with that token's input embedding.
 // Loss with labels [B, S]: cross-entropy over positions whose label is not -100.
 // Shapes: B batch, S sequence, H hidden, V vocab.
-// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
-//     (classes BertPredictionHeadTransform, BertLMPredictionHead, BertOnlyMLMHead, BertForMaskedLM)
+// HF (transformers v4.40.0):
+//   BertPredictionHeadTransform: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L639
+//   BertLMPredictionHead: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L656
+//   BertOnlyMLMHead: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L676
+//   BertForMaskedLM: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L1279
 #pragma once
 
 #include "bert/model.h"  // defines: BertModel

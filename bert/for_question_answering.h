@@ -4,8 +4,8 @@
 //   loss = (CE(start_logits, start_positions) + CE(end_logits, end_positions)) / 2
 // Positions outside [0, S) are clamped to S and then ignored, as in HF.
 // Shapes: B batch, S sequence, H hidden.
-// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
-//     (class BertForQuestionAnswering)
+// HF (transformers v4.40.0):
+//   BertForQuestionAnswering: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L1774
 #pragma once
 
 #include "bert/model.h"  // defines: BertModel

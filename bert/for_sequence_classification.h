@@ -2,8 +2,8 @@
 //   logits = classifier(dropout(pooler_output))      [B, H] -> [B, K]
 //   loss   = cross_entropy(logits, labels)           labels [B] in 0..K-1
 // Shapes: B batch, H hidden, K = num_labels (the size of config.json's id2label).
-// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
-//     (class BertForSequenceClassification)
+// HF (transformers v4.40.0):
+//   BertForSequenceClassification: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L1494
 #pragma once
 
 #include "bert/model.h"  // defines: BertModel

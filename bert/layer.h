@@ -3,8 +3,10 @@
 //   intermediate     = act(dense(attention_output))                   [B, S, I]
 //   layer_output     = LayerNorm(attention_output + dense(intermediate))  [B, S, H]
 // Shapes: B batch, S sequence, H hidden, I intermediate, N heads.
-// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
-//     (classes BertIntermediate, BertOutput, BertLayer)
+// HF (transformers v4.40.0):
+//   BertIntermediate: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L416
+//   BertOutput: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L431
+//   BertLayer: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L445
 #pragma once
 
 #include "bert/self_attention.h"  // defines: BertAttention

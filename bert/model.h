@@ -7,8 +7,8 @@
 // Shapes: B batch, S sequence, H hidden, N heads, L layers.
 // attention_mask [B, S]: 1 = a real token, 0 = padding. Padding never influences real tokens:
 // the mask becomes -inf on padded keys, so their attention probability is exactly 0.
-// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
-//     (class BertModel)
+// HF (transformers v4.40.0):
+//   BertModel: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L840
 #pragma once
 
 #include <functional>

@@ -1,8 +1,8 @@
 // BertPooler: a summary vector of the whole input, from the [CLS] token's final hidden state.
 //   pooler_output = tanh(dense(last_hidden_state[:, 0]))      [B, S, H] -> [B, H]
 // It was trained by next-sentence prediction; classifiers fine-tune on top of it.
-// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
-//     (class BertPooler)
+// HF (transformers v4.40.0):
+//   BertPooler: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L624
 #pragma once
 
 #include "bert/config.h"  // defines: BertConfig

@@ -1,8 +1,10 @@
 // BertAttention = BertSelfAttention (the heads) + BertSelfOutput (projection, residual, LayerNorm).
 //   attention_output = LayerNorm(dense(self_attention(x)) + x)           [B, S, H]
 // Shapes: B batch, S sequence, H hidden, N heads.
-// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/models/bert/modeling_bert.py
-//     (classes BertSelfAttention, BertSelfOutput, BertAttention)
+// HF (transformers v4.40.0):
+//   BertSelfAttention: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L219
+//   BertSelfOutput: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L353
+//   BertAttention: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L367
 #pragma once
 
 #include "bert/config.h"  // defines: BertConfig

@@ -1,7 +1,7 @@
 // nn::Linear: y = x · Wᵀ + b, with W stored [out_features, in_features] as PyTorch stores it.
 //   Linear dense(768, 3072);   dense.forward(x)  // [B, S, 768] -> [B, S, 3072]
 // Initialised as PyTorch does (kaiming-uniform W, uniform b); BERT re-initialises with
-// N(0, 0.02) and zero bias (bert/init), and loading a checkpoint overwrites both anyway.
+// N(0, 0.02) and zero bias (bert/model.h › init_bert_weights), and loading a checkpoint overwrites both anyway.
 #pragma once
 
 #include <memory>

@@ -8,8 +8,8 @@
 // at that position, keep the k most probable tokens. The two middle steps are public because the
 // lab (cells In[16]..In[18]) does them by hand.
 // Shapes: S sequence, V vocab.
-// HF: https://github.com/huggingface/transformers/blob/004ad5f50b627b59bf0d581c31bc0052b6cfd40b/src/transformers/pipelines/fill_mask.py
-//     (class FillMaskPipeline, postprocess)
+// HF (transformers v4.40.0): FillMaskPipeline.postprocess,
+//   https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/pipelines/fill_mask.py#L131
 #pragma once
 
 #include <cstdint>

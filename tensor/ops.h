@@ -6,7 +6,7 @@
 //   loss.backward();                      // fills weight.grad() and bias.grad()
 //
 // Shapes use the letters of docs/shapes.md: B batch, S sequence, H hidden, N heads,
-// D head dim (H / N), V vocab, C classes.
+// D head dim (H / N), V vocab, K classes (docs/shapes.md).
 #pragma once
 
 #include <vector>
@@ -58,7 +58,6 @@ Tensor reshape(const Tensor& x, const Shape& shape);  // one size may be -1 (inf
 Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1);
 Tensor permute(const Tensor& x, const Shape& dims);
 Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end);  // x[..., start:end, ...]
-Tensor concat(const std::vector<Tensor>& xs, int64_t dim);
 // Attention heads: [B, S, H] -> [B, N, S, D] and back (view + permute(0, 2, 1, 3) in HF).
 Tensor split_heads(const Tensor& x, int64_t num_heads);
 Tensor merge_heads(const Tensor& x);
@@ -93,7 +92,7 @@ Tensor gelu(const Tensor& x, GeluApproximation approximate = GeluApproximation::
 Tensor dropout(const Tensor& x, float p, bool training, Generator& gen);
 
 // ---- ops/cross_entropy.cpp --------------------------------------------------------------
-// logits [M, C], targets [M] -> mean over targets != ignore_index of -log softmax(logits)[target].
+// logits [M, K], targets [M] -> mean over targets != ignore_index of -log softmax(logits)[target].
 Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ignore_index = -100);
 
 }  // namespace bertlab

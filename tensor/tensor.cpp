@@ -88,12 +88,6 @@ Tensor Tensor::randn(const Shape& shape, Generator& gen, float mean, float std) 
   return t;
 }
 
-Tensor Tensor::uniform(const Shape& shape, Generator& gen, float low, float high) {
-  Tensor t = empty(shape);
-  for (int64_t i = 0, end = t.numel(); i < end; ++i) t.data()[i] = low + (high - low) * gen.uniform();
-  return t;
-}
-
 // ---- Inspection -------------------------------------------------------------------------
 
 static TensorImpl& checked(const std::shared_ptr<TensorImpl>& impl) {

@@ -51,7 +51,6 @@ class Tensor {
   // Wrap memory owned by `owner` without copying (used for mmap'ed checkpoints).
   static Tensor from_blob(std::shared_ptr<float> data, const Shape& shape);
   static Tensor randn(const Shape& shape, Generator& gen, float mean = 0.0f, float std = 1.0f);
-  static Tensor uniform(const Shape& shape, Generator& gen, float low, float high);
 
   // ---- Inspection ------------------------------------------------------------------------
   bool defined() const { return impl_ != nullptr; }
@@ -99,10 +98,8 @@ class Tensor {
 
   // ---- Shape helpers mirroring PyTorch's methods (they are ops; see tensor/ops.h) ----------
   Tensor reshape(const Shape& shape) const;
-  Tensor view(const Shape& shape) const { return reshape(shape); }
   Tensor transpose(int64_t dim0, int64_t dim1) const;
   Tensor permute(const Shape& dims) const;
-  Tensor contiguous() const { return *this; }  // always contiguous here
 
  private:
   std::shared_ptr<TensorImpl> impl_;

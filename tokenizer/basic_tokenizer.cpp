@@ -1,6 +1,6 @@
 // BasicTokenizer: normalize and split a text into words, one original code point at a time.
 // HF's version: class BasicTokenizer in transformers v4.40.0,
-// https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/tokenization_bert.py
+// https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/tokenization_bert.py#L285
 // It runs several passes over whole strings; doing every step per code point gives the same
 // words (verified on the fixtures) and lets each character keep its origin for the offsets.
 #include "tokenizer/basic_tokenizer.h"  // defines: BasicTokenizer, Word, is_punctuation, is_cjk

@@ -1,7 +1,7 @@
 // BertTokenizer: loading, text -> tokens, ids -> text. Building the model inputs (special
 // tokens, truncation, padding) is in model_inputs.cpp.
 // HF's version: class BertTokenizer in transformers v4.40.0,
-// https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/tokenization_bert.py
+// https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/tokenization_bert.py#L52
 #include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer, TokenizerConfig
 
 #include <fmt/format.h>

@@ -2,7 +2,7 @@
 //   resolve the options -> tokenize -> truncate -> add [CLS]/[SEP] -> pad.
 // HF's version: PreTrainedTokenizerBase in transformers v4.40.0
 // (_get_padding_truncation_strategies, truncate_sequences, pad),
-// https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/tokenization_utils_base.py
+// https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/tokenization_utils_base.py#L1548
 #include <fmt/format.h>
 
 #include <algorithm>

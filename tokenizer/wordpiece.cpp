@@ -1,6 +1,6 @@
 // WordpieceTokenizer: greedy longest-match-first over the vocabulary.
 // HF's version: class WordpieceTokenizer in transformers v4.40.0,
-// https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/tokenization_bert.py
+// https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/tokenization_bert.py#L446
 #include "tokenizer/wordpiece.h"  // defines: WordpieceTokenizer, Token
 
 #include <fmt/format.h>

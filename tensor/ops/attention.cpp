@@ -54,13 +54,15 @@ Tensor fused_attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_
     if (!probs && static_cast<int64_t>(scratch.size()) < S * S) scratch.resize(S * S);
     float* p = probs ? probs->data() + t * S * S : scratch.data();
 
-    kernels::gemm({false, true, S, S, D, q_n, H, k_n, H, p, S, false});  // q_n · k_nᵀ
+    kernels::gemm({.trans_b = true, .M = S, .N = S, .K = D, .A = q_n, .lda = H, .B = k_n, .ldb = H, .C = p,
+                   .ldc = S});  // q_n · k_nᵀ
     kernels::scale_simd(scale, p, p, S * S);
     for (int64_t i = 0; i < S; ++i) {
       const float* m = mask.defined() ? mask.data() + mask_index((t * S + i) * S) : nullptr;
       kernels::softmax_row_simd(p + i * S, m, p + i * S, S);
     }
-    kernels::gemm({false, false, S, D, S, p, S, v_n, H, context.data() + b * S * H + n * D, H, false});
+    kernels::gemm({.M = S, .N = D, .K = S, .A = p, .lda = S, .B = v_n, .ldb = H,
+                   .C = context.data() + b * S * H + n * D, .ldc = H});
   }
   return context;
 }

@@ -21,17 +21,17 @@ namespace bertlab {
 
 Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ignore_index) {
   BERT_CHECK(logits.dim() == 2 && targets.shape == Shape{logits.size(0)},
-             "cross_entropy: expected logits [M, C] and targets [M], got {} and {}", logits.shape(), targets.shape);
-  const int64_t M = logits.size(0), C = logits.size(1);
+             "cross_entropy: expected logits [M, K] and targets [M], got {} and {}", logits.shape(), targets.shape);
+  const int64_t M = logits.size(0), K = logits.size(1);
   double total = 0.0;
   int64_t counted = 0;
   for (int64_t r = 0; r < M; ++r) {
     const int64_t t = targets.data[r];
     if (t == ignore_index) continue;
-    BERT_CHECK(t >= 0 && t < C, "cross_entropy: target out of range: expected 0 <= target < {} or {}, got {} at row {}",
-               C, ignore_index, t, r);
-    const float* z = logits.data() + r * C;
-    total += kernels::log_sum_exp_simd(z, C) - z[t];
+    BERT_CHECK(t >= 0 && t < K, "cross_entropy: target out of range: expected 0 <= target < {} or {}, got {} at row {}",
+               K, ignore_index, t, r);
+    const float* z = logits.data() + r * K;
+    total += kernels::log_sum_exp_simd(z, K) - z[t];
     ++counted;
   }
   const float loss = counted > 0 ? static_cast<float>(total / counted) : std::numeric_limits<float>::quiet_NaN();
@@ -41,14 +41,14 @@ Tensor cross_entropy(const Tensor& logits, const IntTensor& targets, int64_t ign
     if (counted == 0) return;
     const float g = dout.item() / static_cast<float>(counted);
     const Tensor::GradBuffer dlogits = logits.grad_buffer();
-    detail::parallel_rows(M, C, [&](int64_t r) {  // rows on every core; each row on one
-      float* d = dlogits.add_into(r * C, C);
+    detail::parallel_rows(M, K, [&](int64_t r) {  // rows on every core; each row on one
+      float* d = dlogits.add_into(r * K, K);
       const int64_t t = targets.data[r];
       if (t == ignore_index) return;
-      std::vector<float> p(C);
-      kernels::softmax_row_simd(logits.data() + r * C, nullptr, p.data(), C);
+      std::vector<float> p(K);
+      kernels::softmax_row_simd(logits.data() + r * K, nullptr, p.data(), K);
       p[t] -= 1.0f;
-      for (int64_t c = 0; c < C; ++c) d[c] += g * p[c];
+      for (int64_t c = 0; c < K; ++c) d[c] += g * p[c];
     });
   });
 }

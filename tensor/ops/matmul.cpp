@@ -79,7 +79,9 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, float alpha) {
   const int64_t lda = ta ? d.M : d.K, ldb = tb ? d.K : d.N;
 
   // forward: C = op(A) · op(B)
-  batched_gemm({ta, tb, d.M, d.N, d.K, a.data(), lda, b.data(), ldb, out.data(), d.N, false}, d.batch, sa, sb, sc);
+  batched_gemm({.trans_a = ta, .trans_b = tb, .M = d.M, .N = d.N, .K = d.K, .A = a.data(), .lda = lda,
+                .B = b.data(), .ldb = ldb, .C = out.data(), .ldc = d.N},
+               d.batch, sa, sb, sc);
   if (alpha != 1.0f) {  // C = α · C, the same rounding as a separate scale op
     float* c = out.data();
     detail::parallel_chunks(out.numel(), [&](int64_t i, int64_t n) { kernels::scale_simd(alpha, c + i, c + i, n); });
@@ -95,36 +97,46 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, float alpha) {
     if (a.requires_grad()) {
       const GradTarget dA = grad_target(a, d.batch);
       if (!ta)  // dA [M, K] += dC [M, N] · op(B)ᵀ
-        batched_gemm({false, !tb, d.M, d.K, d.N, dC, d.N, b.data(), ldb, dA.data, d.K, dA.accumulate}, d.batch,
-                     sc, sb, sa);
+        batched_gemm({.trans_b = !tb, .M = d.M, .N = d.K, .K = d.N, .A = dC, .lda = d.N, .B = b.data(), .ldb = ldb,
+                      .C = dA.data, .ldc = d.K, .accumulate = dA.accumulate},
+                     d.batch, sc, sb, sa);
       else  // dA [K, M] += op(B) [K, N] · dCᵀ
-        batched_gemm({tb, true, d.K, d.M, d.N, b.data(), ldb, dC, d.N, dA.data, d.M, dA.accumulate}, d.batch,
-                     sb, sc, sa);
+        batched_gemm({.trans_a = tb, .trans_b = true, .M = d.K, .N = d.M, .K = d.N, .A = b.data(), .lda = ldb,
+                      .B = dC, .ldb = d.N, .C = dA.data, .ldc = d.M, .accumulate = dA.accumulate},
+                     d.batch, sb, sc, sa);
     }
     if (b.requires_grad()) {
       // A shared b sums the contributions of every batch element (its stride is 0).
       const GradTarget dB = grad_target(b, d.batch);
       if (!tb)  // dB [K, N] += op(A)ᵀ · dC
-        batched_gemm({!ta, false, d.K, d.N, d.M, a.data(), lda, dC, d.N, dB.data, d.N, dB.accumulate}, d.batch,
-                     sa, sc, sb);
+        batched_gemm({.trans_a = !ta, .M = d.K, .N = d.N, .K = d.M, .A = a.data(), .lda = lda, .B = dC, .ldb = d.N,
+                      .C = dB.data, .ldc = d.N, .accumulate = dB.accumulate},
+                     d.batch, sa, sc, sb);
       else  // dB [N, K] += dCᵀ · op(A)
-        batched_gemm({true, ta, d.N, d.K, d.M, dC, d.N, a.data(), lda, dB.data, d.K, dB.accumulate}, d.batch,
-                     sc, sa, sb);
+        batched_gemm({.trans_a = true, .trans_b = ta, .M = d.N, .N = d.K, .K = d.M, .A = dC, .lda = d.N,
+                      .B = a.data(), .ldb = lda, .C = dB.data, .ldc = d.K, .accumulate = dB.accumulate},
+                     d.batch, sc, sa, sb);
     }
   });
 }
 
 // ---- linear: out = x · Wᵀ + b  (nn.Linear; W is [out, in] as PyTorch stores it) ---------------
-// Rows of x: R = numel / in.  dx [R, in] += dout [R, out] · W [out, in]
-//                             dW [out, in] += doutᵀ · x,   db [out] += Σ_rows dout
-//
-// A row of dout that is all zeros adds nothing to dW and db and gives a zero row of dx. Masked-LM
-// training leaves most rows so: its loss ignores every position labelled -100 (85% of them in
-// BERT's recipe), whose logits then get no gradient, and the decoder that made those logits,
-// [tokens, 768] · [768, 30522], is the largest GEMM of the model. So backward multiplies only
-// the rows that carry a gradient, gathered into copies [L, ..]: the same sums without their
-// zero terms (grouped by the GEMM's k blocks differently, so they may round differently).
+// Rows of x: R = numel / in.  Forward did out[r, j] = Σ_c x[r, c]·W[j, c] + b[j], so
+//   dx [R, in]   += dout [R, out] · W [out, in]
+//   dW [out, in] += doutᵀ · x
+//   db [out]     += Σ_r dout[r, :]
+// Backward skips the rows of dout that are all zero (skip_zero_rows, below): they add nothing.
 namespace {
+
+// The rows of dout that carry a gradient, with the same rows of x: a masked-LM loss ignores every
+// position labelled -100 (85% in BERT's recipe), so most rows of the decoder's dout — the largest
+// GEMM of a training step — are zero. The sums are the same without their zero terms (grouped by
+// the GEMM's k blocks differently, so they may round differently); docs/speed.md measures it.
+struct LiveRows {
+  bool all;                   // every row is live: dout and x are the originals, rows is empty
+  std::vector<int64_t> rows;  // otherwise the live rows' indices into [0, R), L of them
+  Tensor dout, x;             // [L, out], [L, in]
+};
 
 // The rows of the [R, n] matrix m that hold a value other than 0 (a NaN counts: it must
 // propagate); each row's scan stops at its first such value, so a dense matrix costs R reads.
@@ -148,6 +160,24 @@ Tensor gather_rows(const float* m, int64_t n, const std::vector<int64_t>& rows) 
   return out;
 }
 
+LiveRows skip_zero_rows(const Tensor& dout, const Tensor& x, int64_t R, int64_t out_features, int64_t in) {
+  std::vector<int64_t> rows = nonzero_rows(dout.data(), R, out_features);
+  if (static_cast<int64_t>(rows.size()) == R) return {true, {}, dout, x};
+  Tensor dout_live = gather_rows(dout.data(), out_features, rows), x_live = gather_rows(x.data(), in, rows);
+  return {false, std::move(rows), dout_live, x_live};
+}
+
+// target[rows[i], :] += from[i, :] for the [R, n] matrix target; when it is fresh (not
+// accumulating) the rows not named are zeroed first.
+void scatter_add_rows(const Tensor& from, const std::vector<int64_t>& rows, GradTarget target, int64_t R, int64_t n) {
+  if (!target.accumulate) std::fill_n(target.data, R * n, 0.0f);
+  detail::parallel_rows(static_cast<int64_t>(rows.size()), n, [&](int64_t i) {
+    const float* f = from.data() + i * n;
+    float* t = target.data + rows[i] * n;
+    for (int64_t c = 0; c < n; ++c) t[c] += f[c];
+  });
+}
+
 }  // namespace
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
@@ -164,34 +194,28 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
                  .ldb = in, .C = out.data(), .ldc = out_features, .bias = bias.defined() ? bias.data() : nullptr});
 
   return record(out, "linear", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
-    // The rows that carry a gradient: all R of them, or L < R gathered (see above).
-    const std::vector<int64_t> live = nonzero_rows(dout.data(), R, out_features);
-    const int64_t L = static_cast<int64_t>(live.size());
-    const bool gathered = L < R;
-    const Tensor dout_live = gathered ? gather_rows(dout.data(), out_features, live) : dout;  // [L, out]
-    const float* g = dout_live.data();
-    if (x.requires_grad()) {
+    const LiveRows live = skip_zero_rows(dout, x, R, out_features, in);
+    const int64_t L = live.all ? R : static_cast<int64_t>(live.rows.size());
+    if (x.requires_grad()) {  // dx [R, in] += dout [R, out] · W [out, in]
       const GradTarget dx = grad_target(x, 1);
-      if (!gathered) {
-        kernels::gemm({false, false, R, in, out_features, g, out_features, weight.data(), in, dx.data, in, dx.accumulate});
-      } else {  // dx's live rows from one GEMM [L, in]; its other rows get nothing (zeros when fresh)
+      if (live.all) {
+        kernels::gemm({.M = R, .N = in, .K = out_features, .A = live.dout.data(), .lda = out_features,
+                       .B = weight.data(), .ldb = in, .C = dx.data, .ldc = in, .accumulate = dx.accumulate});
+      } else {  // the live rows of dx from one GEMM; the others get nothing
         Tensor dx_live = Tensor::empty({L, in});
-        kernels::gemm({false, false, L, in, out_features, g, out_features, weight.data(), in, dx_live.data(), in, false});
-        if (!dx.accumulate) std::fill_n(dx.data, R * in, 0.0f);
-        detail::parallel_rows(L, in, [&](int64_t i) {
-          const float* from = dx_live.data() + i * in;
-          float* to = dx.data + live[i] * in;
-          for (int64_t c = 0; c < in; ++c) to[c] += from[c];
-        });
+        kernels::gemm({.M = L, .N = in, .K = out_features, .A = live.dout.data(), .lda = out_features,
+                       .B = weight.data(), .ldb = in, .C = dx_live.data(), .ldc = in});
+        scatter_add_rows(dx_live, live.rows, dx, R, in);
       }
     }
-    if (weight.requires_grad()) {
+    if (weight.requires_grad()) {  // dW [out, in] += doutᵀ [out, L] · x [L, in]
       const GradTarget dw = grad_target(weight, 1);
-      const Tensor x_live = gathered ? gather_rows(x.data(), in, live) : x;  // [L, in]
-      kernels::gemm({true, false, out_features, in, L, g, out_features, x_live.data(), in, dw.data, in, dw.accumulate});
+      kernels::gemm({.trans_a = true, .M = out_features, .N = in, .K = L, .A = live.dout.data(), .lda = out_features,
+                     .B = live.x.data(), .ldb = in, .C = dw.data, .ldc = in, .accumulate = dw.accumulate});
     }
     if (bias.defined() && bias.requires_grad()) {  // db[j] += Σ_r dout[r, j]
       float* db = bias.grad_data();
+      const float* g = live.dout.data();
       constexpr int64_t kSlice = 256;  // columns per task; each column summed in row order, on one core
       detail::parallel_rows((out_features + kSlice - 1) / kSlice, kSlice * L, [&](int64_t slice) {
         const int64_t j0 = slice * kSlice, j1 = std::min(out_features, j0 + kSlice);

@@ -1,10 +1,9 @@
-// Shape ops: reshape (shares storage), and transpose / permute / slice / concat (copy).
+// Shape ops: reshape (shares storage), and transpose / permute / slice (copy).
 //
 // Every tensor here is contiguous, so a layout change copies. Their gradients move numbers back:
 //   reshape:  dx = dout reshaped to x's shape
 //   permute:  dx = dout permuted by the inverse permutation
 //   slice:    dx[.., start:end, ..] += dout   (zero elsewhere)
-//   concat:   dx_k += the k-th slice of dout
 #include <algorithm>
 #include <numeric>
 
@@ -103,7 +102,7 @@ Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
   return permute(x, dims);
 }
 
-// ---- slice and concat: both move blocks of [outer, n, inner] along one dimension ------------
+// ---- slice: moves blocks of [outer, n, inner] along one dimension -----------------------------
 namespace {
 
 struct Blocks {
@@ -140,35 +139,6 @@ Tensor slice(const Tensor& x, int64_t dim, int64_t start, int64_t end) {
   copy_blocks(x.data(), n, start, out.data(), end - start, 0, end - start, b, false);
   return record(out, "slice", {x}, [x, n, start, end, b](const Tensor&, const Tensor& dout) {
     copy_blocks(dout.data(), end - start, 0, x.grad_data(), n, start, end - start, b, true);
-  });
-}
-
-Tensor concat(const std::vector<Tensor>& xs, int64_t dim) {
-  BERT_CHECK(!xs.empty(), "concat: expected at least one tensor, got none");
-  dim = normalize_dim(dim, xs[0].dim(), "concat");
-  Shape out_shape = xs[0].shape();
-  out_shape[dim] = 0;
-  for (const Tensor& x : xs) {
-    Shape expect = out_shape, got = x.shape();
-    expect[dim] = got.size() == expect.size() ? got[dim] : 0;
-    BERT_CHECK(got == expect, "concat: shapes differ outside dimension {}: expected {} there, got {}", dim,
-               xs[0].shape(), got);
-    out_shape[dim] += x.size(dim);
-  }
-  Tensor out = Tensor::empty(out_shape);
-  const Blocks b = blocks_around(out_shape, dim);
-  int64_t offset = 0;
-  for (const Tensor& x : xs) {
-    copy_blocks(x.data(), x.size(dim), 0, out.data(), out_shape[dim], offset, x.size(dim), b, false);
-    offset += x.size(dim);
-  }
-  return record(out, "concat", xs, [xs, dim, b](const Tensor& out, const Tensor& dout) {
-    int64_t offset = 0;
-    for (const Tensor& x : xs) {
-      if (x.requires_grad())
-        copy_blocks(dout.data(), out.size(dim), offset, x.grad_data(), x.size(dim), 0, x.size(dim), b, true);
-      offset += x.size(dim);
-    }
   });
 }
 

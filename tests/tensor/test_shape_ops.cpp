@@ -22,14 +22,11 @@ TEST_CASE("transpose and permute: values", "[ops]") {
   CHECK(z.permute({2, 0, 1}).to_vector() == std::vector<float>{0, 2, 4, 6, 1, 3, 5, 7});
 }
 
-TEST_CASE("slice and concat: values and round trip", "[ops]") {
+TEST_CASE("slice: values and bounds", "[ops]") {
   Tensor x = Tensor::from_vector({1, 2, 3, 4, 5, 6}, {2, 3});
   CHECK(slice(x, 1, 1, 3).to_vector() == std::vector<float>{2, 3, 5, 6});
   CHECK(slice(x, 0, 1, 2).to_vector() == std::vector<float>{4, 5, 6});
-  Tensor back = concat({slice(x, 1, 0, 1), slice(x, 1, 1, 3)}, 1);
-  CHECK(back.to_vector() == x.to_vector());
   REQUIRE_THROWS_WITH(slice(x, 1, 2, 4), Catch::Contains("out of bounds"));
-  REQUIRE_THROWS_WITH(concat({x, Tensor::zeros({3, 2})}, 0), Catch::Contains("shapes differ"));
 }
 
 TEST_CASE("split_heads and merge_heads: [B, S, H] <-> [B, N, S, D]", "[ops]") {
@@ -43,11 +40,10 @@ TEST_CASE("split_heads and merge_heads: [B, S, H] <-> [B, N, S, D]", "[ops]") {
 }
 
 TEST_CASE("shape ops: gradients", "[ops][gradcheck]") {
-  Tensor x = randn_param({3, 4, 5}, 6), y = randn_param({3, 2, 5}, 7);
+  Tensor x = randn_param({3, 4, 5}, 6);
   gradcheck([](const auto& in) { return in[0].reshape({12, 5}); }, {x});
   gradcheck([](const auto& in) { return in[0].permute({2, 0, 1}); }, {x});
   gradcheck([](const auto& in) { return in[0].transpose(-1, -2); }, {x});
   gradcheck([](const auto& in) { return slice(in[0], 1, 1, 3); }, {x});
-  gradcheck([](const auto& in) { return concat({in[0], in[1]}, 1); }, {x, y});
   gradcheck([](const auto& in) { return merge_heads(split_heads(in[0].reshape({3, 2, 10}), 5)); }, {x});
 }
