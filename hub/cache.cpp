@@ -8,7 +8,8 @@
 #include <fstream>
 #include <system_error>
 
-#include "hub/error.h"  // defines: HubError
+#include "hub/error.h"    // defines: HubError
+#include "hub/headers.h"  // defines: is_git_hash, printable
 
 namespace bertlab::hub {
 
@@ -110,9 +111,14 @@ RepoCache::RepoCache(fs::path cache_dir, const std::string& repo_id)
     : folder_(std::move(cache_dir) / repo_folder_name(repo_id)) {}
 
 std::optional<std::string> RepoCache::ref(const std::string& revision) const {
-  std::ifstream in(folder_ / "refs" / revision);
+  const fs::path path = folder_ / "refs" / revision;
+  std::ifstream in(path);
   std::string commit;
   if (!(in >> commit)) return std::nullopt;
+  if (!is_git_hash(commit))
+    throw HubError(fmt::format("hub: {} is not a commit hash: expected 40 hex digits, got \"{}\". Hint: delete "
+                               "the file; the next download writes it again",
+                               path.string(), printable(commit)));
   return commit;
 }
 

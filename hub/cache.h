@@ -46,7 +46,8 @@ class RepoCache {
 
   const std::filesystem::path& folder() const { return folder_; }
 
-  // The commit refs/<revision> points at, if the file exists.
+  // The commit refs/<revision> points at, if the file exists. A file that holds anything but a
+  // commit hash is an error naming it: its content becomes a path (snapshots/<commit>).
   std::optional<std::string> ref(const std::string& revision) const;
   void write_ref(const std::string& revision, const std::string& commit) const;  // atomic
 

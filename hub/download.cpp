@@ -1,19 +1,18 @@
-#include "hub/download.h"  // defines: FileMetadata, fetch_metadata, download_file, sha256_file
+#include "hub/download.h"  // defines: fetch_metadata, download_file, sha256_file
 
 #include <curl/curl.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <map>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "hub/error.h"     // defines: HubError, NetworkError
+#include "hub/headers.h"   // defines: Headers, add_header_line, is_sha256, metadata_from_headers
 #include "hub/progress.h"  // defines: ProgressBar
 
 namespace bertlab::hub {
@@ -26,8 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Headers = std::map<std::string, std::string>;  // lowercase name -> value
-
 struct Transfer {
   std::unique_ptr<CURL, void (*)(CURL*)> curl{curl_easy_init(), curl_easy_cleanup};
   std::vector<Headers> responses;  // one per response: the redirects, then the final one
@@ -35,16 +32,7 @@ struct Transfer {
 };
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
-  auto& responses = static_cast<Transfer*>(user)->responses;
-  const std::string line(data, size * count);
-  if (line.rfind("HTTP/", 0) == 0) {
-    responses.emplace_back();  // a status line starts a new response
-  } else if (const size_t colon = line.find(':'); colon != std::string::npos && !responses.empty()) {
-    std::string name = line.substr(0, colon), value = line.substr(colon + 1);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    const size_t begin = value.find_first_not_of(" \t"), end = value.find_last_not_of(" \t\r\n");
-    responses.back()[name] = begin == std::string::npos ? "" : value.substr(begin, end - begin + 1);
-  }
+  add_header_line(static_cast<Transfer*>(user)->responses, std::string_view(data, size * count));
   return size * count;
 }
 
@@ -81,25 +69,6 @@ void throw_if_unreachable(CURLcode code, const Transfer& t, const std::string& u
                                    *t.error ? t.error : curl_easy_strerror(code)));
 }
 
-// The first value of header `name` in the redirect chain ("" when no response has it).
-std::string first_header(const std::vector<Headers>& responses, const std::string& name) {
-  for (const Headers& headers : responses)
-    if (auto it = headers.find(name); it != headers.end()) return it->second;
-  return "";
-}
-
-// W/"abc" or "abc" -> abc: an etag as the cache names blobs.
-std::string normalize_etag(std::string etag) {
-  if (etag.rfind("W/", 0) == 0) etag = etag.substr(2);
-  etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
-  return etag;
-}
-
-std::optional<uint64_t> parse_size(const std::string& text) {
-  if (text.empty() || !std::all_of(text.begin(), text.end(), ::isdigit)) return std::nullopt;
-  return std::stoull(text);
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -126,17 +95,7 @@ std::optional<FileMetadata> fetch_metadata(const std::string& url) {
   if (status != 200)
     throw HubError(fmt::format("hub: HEAD {} answered HTTP {}: expected 200. Hint: is HF_ENDPOINT a hub?", url,
                                status));
-  FileMetadata meta;
-  meta.commit = first_header(t.responses, "x-repo-commit");
-  std::string etag = first_header(t.responses, "x-linked-etag");
-  meta.etag = normalize_etag(etag.empty() ? first_header(t.responses, "etag") : etag);
-  meta.size = parse_size(first_header(t.responses, "x-linked-size"));
-  if (!meta.size && !t.responses.empty()) meta.size = parse_size(first_header({t.responses.back()}, "content-length"));
-  if (meta.commit.empty() || meta.etag.empty())
-    throw HubError(fmt::format("hub: HEAD {}: expected the headers X-Repo-Commit and ETag of a HuggingFace hub, "
-                               "got {}. Hint: is HF_ENDPOINT a hub or a hub mirror?",
-                               url, meta.commit.empty() ? "no X-Repo-Commit" : "no ETag"));
-  return meta;
+  return metadata_from_headers(t.responses, url);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,12 +147,6 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
 int on_progress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t) {
   static_cast<ProgressBar*>(user)->update(static_cast<uint64_t>(received));
   return 0;
-}
-
-bool is_sha256(const std::string& etag) {
-  return etag.size() == 64 && std::all_of(etag.begin(), etag.end(), [](unsigned char c) {
-           return std::isdigit(c) || (c >= 'a' && c <= 'f');
-         });
 }
 
 // GET `url` appending to `incomplete` from byte `offset` on.

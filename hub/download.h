@@ -10,22 +10,17 @@
 // redirect chain, so every response's headers are read. Uses libcurl.
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 
+#include "hub/headers.h"  // defines: FileMetadata
+
 namespace bertlab::hub {
 
-// What the hub says about one file of one revision.
-struct FileMetadata {
-  std::string commit;             // X-Repo-Commit: the commit the revision ("main") points at
-  std::string etag;               // X-Linked-Etag (LFS: the sha256), else ETag; without quotes
-  std::optional<uint64_t> size;   // X-Linked-Size, else the final response's Content-Length
-};
-
 // HEAD `url`, following redirects. nullopt when the server answers 404 (no such file); throws
-// NetworkError when the server cannot be reached and HubError for any other failure.
+// NetworkError when the server cannot be reached and HubError for any other failure, such as a
+// commit or etag that is not a hash (headers.h).
 std::optional<FileMetadata> fetch_metadata(const std::string& url);
 
 // GET `url` into `incomplete`, resuming with an HTTP Range request when `incomplete` already holds
