@@ -1,4 +1,4 @@
-#include "hub/download.h"  // defines: fetch_metadata, download_file, sha256_file
+#include "hub/download.h"  // defines: fetch_metadata, download_file, sha256_file, git_hash_file
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -102,11 +102,15 @@ std::optional<FileMetadata> fetch_metadata(const std::string& url) {
 // GET: the bytes, resumed and verified
 // ---------------------------------------------------------------------------------------------
 
-std::string sha256_file(const fs::path& path) {
+namespace {
+
+// The digest of `prefix` followed by the file's bytes, as lowercase hex digits.
+std::string hex_digest(const EVP_MD* algorithm, const std::string& prefix, const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw HubError(fmt::format("hub: cannot read {}", path.string()));
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(ctx.get(), algorithm, nullptr);
+  EVP_DigestUpdate(ctx.get(), prefix.data(), prefix.size());
   std::vector<char> buffer(1 << 20);
   while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0)
     EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(in.gcount()));
@@ -116,6 +120,15 @@ std::string sha256_file(const fs::path& path) {
   std::string hex;
   for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
   return hex;
+}
+
+}  // namespace
+
+std::string sha256_file(const fs::path& path) { return hex_digest(EVP_sha256(), "", path); }
+
+std::string git_hash_file(const fs::path& path) {
+  // git hashes the object's header with the content: "blob", a space, the size in decimal, a NUL.
+  return hex_digest(EVP_sha1(), "blob " + std::to_string(fs::file_size(path)) + '\0', path);
 }
 
 namespace {
@@ -175,21 +188,23 @@ void fetch_into(const std::string& url, const fs::path& incomplete, uint64_t off
                                    fs::exists(incomplete) ? fs::file_size(incomplete) : 0, incomplete.string()));
 }
 
-// The size and hash checks; a file that fails them is deleted (resuming it could never succeed).
+// The size and hash checks. The transfer ended without an error, so `incomplete` holds all the
+// server answered; when that is not the file (a captive portal's login page, a proxy's error
+// page) it is deleted, never kept as the first part of a later resume.
 void verify(const std::string& url, const FileMetadata& meta, const fs::path& incomplete) {
   const uint64_t size = fs::exists(incomplete) ? fs::file_size(incomplete) : 0;
   if (meta.size && size != *meta.size) {
-    if (size > *meta.size) fs::remove(incomplete);
-    throw HubError(fmt::format("hub: download of {} is incomplete: expected {} bytes, got {}. Hint: run again; "
-                               "the download resumes where it stopped",
+    fs::remove(incomplete);
+    throw HubError(fmt::format("hub: download of {} is not the file: expected {} bytes, got {}. Hint: run again; "
+                               "if it persists, a proxy or a network login page is answering for the hub",
                                url, *meta.size, size));
   }
-  if (!is_sha256(meta.etag)) return;  // a git etag (sha1 of a git blob): the size is all we check
-  if (const std::string sha = sha256_file(incomplete); sha != meta.etag) {
+  const bool lfs = is_sha256(meta.etag);  // else a git hash (headers.h checked it is one of the two)
+  if (const std::string hash = lfs ? sha256_file(incomplete) : git_hash_file(incomplete); hash != meta.etag) {
     fs::remove(incomplete);
-    throw HubError(fmt::format("hub: download of {} is corrupted: expected sha256 {}, got {}. Hint: run again; "
-                               "if it persists, the server or a proxy is altering the file",
-                               url, meta.etag, sha));
+    throw HubError(fmt::format("hub: download of {} is corrupted: expected {} {}, got {}. Hint: run again; if it "
+                               "persists, the server, a proxy or a network login page is altering the file",
+                               url, lfs ? "sha256" : "git hash", meta.etag, hash));
   }
 }
 

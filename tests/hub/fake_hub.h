@@ -15,6 +15,7 @@
 // nginx's config would read as quotes and variables):
 //   hub.commit = "../../x";                        X-Repo-Commit of every answer
 //   hub.etags["config.json"] = "\"/tmp/x\"";        a file's ETag or X-Linked-Etag, sent as it is
+//   hub.portal_pages["config.json"] = "<html>";    a GET of the file answers this page, 200 OK
 #pragma once
 
 #include <cstdio>
@@ -76,7 +77,7 @@ struct FakeHub {
   std::unique_ptr<NginxServer> server;
   ScopedEnv env;
   std::string commit = kCommit;
-  std::map<std::string, std::string> etags;  // file name -> header value
+  std::map<std::string, std::string> etags, portal_pages;  // file name -> header value / page
 
   FakeHub() {
     char name[] = "/tmp/bertlab_hub_XXXXXX";
@@ -129,6 +130,8 @@ struct FakeHub {
                std::to_string(std::filesystem::file_size(f.path)) + ";\n";
     else
       lines += "      add_header ETag '" + etag + "';\n";
+    if (portal_pages.count(f.file))
+      lines += "      if ($request_method = GET) { return 200 '" + portal_pages.at(f.file) + "'; }\n";
     return "    location = /cdn/" + f.repo + "/" + f.file + " {\n" + lines + "    }\n";
   }
 

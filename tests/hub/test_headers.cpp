@@ -1,11 +1,20 @@
-// The hub's answers as the cache names things (hub/headers.h), without a network.
-#include <catch2/catch.hpp>
+// The hub's answers as the cache names things (hub/headers.h), and the hashes that check what a
+// download brought (hub/download.h), without a network.
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "hub/download.h"        // defines: git_hash_file, sha256_file
 #include "hub/error.h"           // defines: HubError
 #include "hub/headers.h"         // defines: add_header_line, metadata_from_headers, is_git_hash, is_sha256
+#include "tests/hub/fake_hub.h"  // defines: git_hash_object, sha256sum
 
 using namespace bertlab::hub;
+using bertlab::testing::git_hash_object;
+using bertlab::testing::sha256sum;
 using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -88,4 +97,16 @@ TEST_CASE("metadata_from_headers: a size that is not a 64-bit number is unknown,
         kUrl);
     CHECK(!meta.size);
   }
+}
+
+TEST_CASE("git_hash_file and sha256_file agree with git hash-object and sha256sum", "[hub]") {
+  const fs::path path = fs::temp_directory_path() / ("bertlab-hash-" + std::to_string(::getpid()));
+  for (const std::string& content : {std::string(), std::string("hello\n"), std::string("a\0b", 3)}) {
+    std::ofstream(path, std::ios::binary) << content;
+    CHECK(git_hash_file(path) == git_hash_object(path));
+    CHECK(sha256_file(path) == sha256sum(path));
+  }
+  std::ofstream(path) << "hello\n";
+  CHECK(git_hash_file(path) == "ce013625030ba8dba906f756967f9e9ca394464a");  // git's own, for "hello\n"
+  fs::remove(path);
 }

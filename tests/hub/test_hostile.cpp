@@ -101,3 +101,23 @@ TEST_CASE("resolve_model: a refs/main that is not a commit hash is an error nami
                       Contains(ref.string()) && Contains("not a commit hash") && Contains("../../../outside"));
   }
 }
+
+TEST_CASE("resolve_model: a captive portal's page in place of a small file is never kept", "[hub]") {
+  // A login page as long as config.json (its size alone would pass), or shorter (a "first part").
+  const bool same_size = GENERATE(true, false);
+  CAPTURE(same_size);
+  fs::path config;
+  auto hub = tiny_bert_hub([&](FakeHub& hub) {
+    config = hub.www / "cdn" / "bertlab" / "tiny-bert" / "config.json";
+    std::string page = "<html><body>Please log in to use this network.</body></html>";
+    page.resize(same_size ? fs::file_size(config) : 100, ' ');
+    hub.portal_pages["config.json"] = page;
+  });
+  if (!hub) return;
+  CHECK_THROWS_WITH(resolve("bertlab/tiny-bert"),
+                    Contains("config.json") && Contains(same_size ? "expected git hash" : "is not the file"));
+  const fs::path blobs = hub->cache / "models--bertlab--tiny-bert" / "blobs";
+  CHECK(!fs::exists(blobs / git_hash_object(config)));
+  CHECK(!fs::exists(blobs / (git_hash_object(config) + ".incomplete")));
+  CHECK(!fs::exists(hub->cache / "models--bertlab--tiny-bert" / "snapshots" / kCommit / "config.json"));
+}
