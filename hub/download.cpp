@@ -36,20 +36,29 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-// The settings every request shares. Timeouts as huggingface_hub's defaults: 10 s to connect,
-// and a transfer that receives nothing for HF_HUB_DOWNLOAD_TIMEOUT (10) seconds is given up.
+// The slowest transfer we wait for: a server that drips a few bytes a second would otherwise
+// hold a download open for days, as a transfer that keeps receiving never times out.
+constexpr long kMinBytesPerSecond = 1024;
+
+// HF_HUB_DOWNLOAD_TIMEOUT, else huggingface_hub's default of 10 seconds.
+long download_timeout() {
+  const char* timeout = std::getenv("HF_HUB_DOWNLOAD_TIMEOUT");
+  return timeout && std::atol(timeout) > 0 ? std::atol(timeout) : 10L;
+}
+
+// The settings every request shares: 10 s to connect, as huggingface_hub; and a transfer slower
+// than kMinBytesPerSecond for HF_HUB_DOWNLOAD_TIMEOUT seconds is given up.
 void configure(Transfer& t, const std::string& url) {
   static const CURLcode global_init = curl_global_init(CURL_GLOBAL_DEFAULT);
   if (!t.curl || global_init != CURLE_OK) throw HubError("hub: libcurl failed to initialise");
   CURL* curl = t.curl.get();
-  const char* timeout = std::getenv("HF_HUB_DOWNLOAD_TIMEOUT");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);  // resolve/ answers LFS files with a CDN redirect
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "bertlab (libcurl)");
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, timeout ? std::atol(timeout) : 10L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, kMinBytesPerSecond);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, download_timeout());
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, t.error);
@@ -61,12 +70,19 @@ long status_of(const Transfer& t) {
   return status;
 }
 
+// What went wrong, for an error message: libcurl's words, or ours for a transfer too slow.
+std::string failure(CURLcode code, const Transfer& t) {
+  if (code == CURLE_OPERATION_TIMEDOUT)
+    return fmt::format("too slow: expected at least {} bytes/s, got less for {} s (HF_HUB_DOWNLOAD_TIMEOUT)",
+                       kMinBytesPerSecond, download_timeout());
+  return *t.error ? t.error : curl_easy_strerror(code);
+}
+
 // Failures where no answer came at all; the caller turns them into "how to work offline".
 void throw_if_unreachable(CURLcode code, const Transfer& t, const std::string& url) {
   if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_COULDNT_CONNECT ||
       (code == CURLE_OPERATION_TIMEDOUT && t.responses.empty()))
-    throw NetworkError(fmt::format("hub: cannot reach the server for {}: {}", url,
-                                   *t.error ? t.error : curl_easy_strerror(code)));
+    throw NetworkError(fmt::format("hub: cannot reach the server for {}: {}", url, failure(code, t)));
 }
 
 }  // namespace
@@ -82,8 +98,7 @@ std::optional<FileMetadata> fetch_metadata(const std::string& url) {
   const CURLcode code = curl_easy_perform(t.curl.get());
   throw_if_unreachable(code, t, url);
   if (code != CURLE_OK)
-    throw HubError(fmt::format("hub: HEAD {} failed: {}. Hint: check HF_ENDPOINT", url,
-                               *t.error ? t.error : curl_easy_strerror(code)));
+    throw HubError(fmt::format("hub: HEAD {} failed: {}. Hint: check HF_ENDPOINT", url, failure(code, t)));
   const long status = status_of(t);
   if (status == 404) return std::nullopt;
   if (status == 401 || status == 403)
@@ -178,14 +193,16 @@ void fetch_into(const std::string& url, const fs::path& incomplete, uint64_t off
   const CURLcode code = curl_easy_perform(curl);
   if (sink.file) std::fclose(sink.file), sink.file = nullptr;
   throw_if_unreachable(code, t, url);
+  // The final status is known when the transfer ended or on_body refused it; a transfer given up
+  // earlier (too slow, cut) may have seen only a redirect's status so far.
   const long status = status_of(t);
-  if (status != 200 && status != 206)
+  if ((code == CURLE_OK || code == CURLE_WRITE_ERROR) && status != 200 && status != 206)
     throw HubError(fmt::format("hub: download failed: GET {} answered HTTP {}: expected 200 or 206", url, status));
   if (code != CURLE_OK)
     throw NetworkError(fmt::format("hub: download of {} interrupted: {}. {} bytes are kept in {}; run again to "
                                    "resume",
-                                   url, *t.error ? t.error : curl_easy_strerror(code),
-                                   fs::exists(incomplete) ? fs::file_size(incomplete) : 0, incomplete.string()));
+                                   url, failure(code, t), fs::exists(incomplete) ? fs::file_size(incomplete) : 0,
+                                   incomplete.string()));
 }
 
 // The size and hash checks. The transfer ended without an error, so `incomplete` holds all the

@@ -28,6 +28,7 @@ std::optional<FileMetadata> fetch_metadata(const std::string& url);
 // (the sha256 of an LFS file, the git hash of a small one); then rename it to `destination`. A
 // transfer cut short keeps `incomplete` for the next run; an answer that fails its check is
 // deleted (a captive portal's page never becomes the first part of a file), nothing is renamed.
+// A transfer slower than 1 kB/s for HF_HUB_DOWNLOAD_TIMEOUT seconds (default 10) is given up.
 void download_file(const std::string& url, const FileMetadata& meta, const std::filesystem::path& incomplete,
                    const std::filesystem::path& destination, const std::string& label);
 

@@ -16,6 +16,7 @@
 //   hub.commit = "../../x";                        X-Repo-Commit of every answer
 //   hub.etags["config.json"] = "\"/tmp/x\"";        a file's ETag or X-Linked-Etag, sent as it is
 //   hub.portal_pages["config.json"] = "<html>";    a GET of the file answers this page, 200 OK
+//   hub.rates["model.safetensors"] = 4;            a GET of the file is sent at 4 bytes per second
 #pragma once
 
 #include <cstdio>
@@ -78,6 +79,7 @@ struct FakeHub {
   ScopedEnv env;
   std::string commit = kCommit;
   std::map<std::string, std::string> etags, portal_pages;  // file name -> header value / page
+  std::map<std::string, long> rates;                       // file name -> bytes per second
 
   FakeHub() {
     char name[] = "/tmp/bertlab_hub_XXXXXX";
@@ -130,6 +132,8 @@ struct FakeHub {
                std::to_string(std::filesystem::file_size(f.path)) + ";\n";
     else
       lines += "      add_header ETag '" + etag + "';\n";
+    if (rates.count(f.file))  // the HEAD keeps its speed: it is the download that drips
+      lines += "      if ($request_method = GET) { set $limit_rate " + std::to_string(rates.at(f.file)) + "; }\n";
     if (portal_pages.count(f.file))
       lines += "      if ($request_method = GET) { return 200 '" + portal_pages.at(f.file) + "'; }\n";
     return "    location = /cdn/" + f.repo + "/" + f.file + " {\n" + lines + "    }\n";

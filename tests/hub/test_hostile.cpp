@@ -2,8 +2,10 @@
 // must end in a one-line error naming the header or file, never in a write outside the cache, a
 // crash or a hang.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
 
+#include "tests/hub/child_process.h"   // defines: ChildProcess
 #include "tests/hub/fake_hub.h"        // defines: FakeHub, tiny_bert_hub, resolve, count, kCommit
 
 using namespace bertlab;
@@ -120,4 +122,15 @@ TEST_CASE("resolve_model: a captive portal's page in place of a small file is ne
   CHECK(!fs::exists(blobs / git_hash_object(config)));
   CHECK(!fs::exists(blobs / (git_hash_object(config) + ".incomplete")));
   CHECK(!fs::exists(hub->cache / "models--bertlab--tiny-bert" / "snapshots" / kCommit / "config.json"));
+}
+
+TEST_CASE("resolve_model: a server that drips a few bytes a second is given up, saying why", "[hub]") {
+  auto hub = tiny_bert_hub([](FakeHub& hub) { hub.rates["config.json"] = 4; });
+  if (!hub) return;
+  hub->env.set("HF_HUB_DOWNLOAD_TIMEOUT", "1");  // seconds below the minimum speed before giving up
+  const auto start = std::chrono::steady_clock::now();
+  ChildProcess child([] { resolve("bertlab/tiny-bert"); }, 20);
+  const std::string message = child.wait();
+  CHECK_THAT(message, Contains("config.json") && Contains("too slow") && Contains("HF_HUB_DOWNLOAD_TIMEOUT"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
