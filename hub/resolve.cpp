@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "hub/cache.h"     // defines: hub_cache_dir, hub_endpoint, hub_offline, is_repo_id, RepoCache
+#include "hub/cache.h"     // defines: hub_cache_dir, hub_endpoint, hub_offline, is_repo_id, RepoCache, FileLock
 #include "hub/download.h"  // defines: fetch_metadata, download_file
 #include "hub/error.h"     // defines: HubError, NetworkError
 
@@ -55,7 +55,9 @@ bool fetch_into_cache(const std::string& repo, const std::string& file, bool req
   }
   if (revision == kRevision) cache.write_ref(kRevision, meta->commit);
   revision = meta->commit;
-  if (!fs::exists(cache.blob(meta->etag)))  // Python may have fetched it already
+  // Another process (bertlab or Python) may be fetching this blob: wait for it, then look again.
+  const FileLock lock(cache.blob_lock(meta->etag), file);
+  if (!fs::exists(cache.blob(meta->etag)))  // Python or that other process may have fetched it already
     download_file(url, *meta, cache.incomplete_blob(meta->etag), cache.blob(meta->etag), file);
   cache.link(meta->commit, file, meta->etag);
   return true;

@@ -7,6 +7,7 @@
 
 #include "tests/hub/child_process.h"   // defines: ChildProcess
 #include "tests/hub/fake_hub.h"        // defines: FakeHub, tiny_bert_hub, resolve, count, kCommit
+#include "tests/support/fixtures.h"    // defines: fixture
 
 using namespace bertlab;
 using namespace bertlab::testing;
@@ -133,4 +134,18 @@ TEST_CASE("resolve_model: a server that drips a few bytes a second is given up, 
   const std::string message = child.wait();
   CHECK_THAT(message, Contains("config.json") && Contains("too slow") && Contains("HF_HUB_DOWNLOAD_TIMEOUT"));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+}
+
+TEST_CASE("resolve_model: two processes downloading one model into one cache both succeed", "[hub]") {
+  // 4 MB of weights at 4 MB/s: the second process asks while the first is still downloading.
+  auto hub = tiny_bert_hub([](FakeHub& hub) { hub.rates["model.safetensors"] = 4'000'000; });
+  if (!hub) return;
+  ChildProcess first([] { resolve("bertlab/tiny-bert"); }, 30), second([] { resolve("bertlab/tiny-bert"); }, 30);
+  CHECK(first.wait() == "");
+  CHECK(second.wait() == "");
+  const std::string sha = sha256sum(*fixture("models/tiny-bert") / "model.safetensors");
+  const fs::path repo = hub->cache / "models--bertlab--tiny-bert";
+  CHECK(sha256sum(repo / "snapshots" / kCommit / "model.safetensors") == sha);
+  CHECK(count(hub->server->access_log(), "GET /cdn/bertlab/tiny-bert/model.safetensors 200") == 1);
+  CHECK(fs::exists(hub->cache / ".locks" / "models--bertlab--tiny-bert" / (sha + ".lock")));  // huggingface_hub's
 }
