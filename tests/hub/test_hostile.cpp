@@ -1,13 +1,18 @@
-// resolve_model against a hub that answers what it should not (fake_hub.h's hostile modes). Each
-// must end in a one-line error naming the header or file, never in a write outside the cache, a
-// crash or a hang.
+// resolve_model against a hub that answers what it should not (fake_hub.h's hostile modes), and
+// local model folders holding what is not a file. Each must end in a one-line error naming the
+// header or file, never in a write outside the cache, a crash or a hang.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 
+#include "bert/checkpoint.h"           // defines: from_pretrained
+#include "bert/for_masked_lm.h"        // defines: BertForMaskedLM
 #include "tests/hub/child_process.h"   // defines: ChildProcess
 #include "tests/hub/fake_hub.h"        // defines: FakeHub, tiny_bert_hub, resolve, count, kCommit
 #include "tests/support/fixtures.h"    // defines: fixture
+#include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer
 
 using namespace bertlab;
 using namespace bertlab::testing;
@@ -148,4 +153,27 @@ TEST_CASE("resolve_model: two processes downloading one model into one cache bot
   CHECK(sha256sum(repo / "snapshots" / kCommit / "model.safetensors") == sha);
   CHECK(count(hub->server->access_log(), "GET /cdn/bertlab/tiny-bert/model.safetensors 200") == 1);
   CHECK(fs::exists(hub->cache / ".locks" / "models--bertlab--tiny-bert" / (sha + ".lock")));  // huggingface_hub's
+}
+
+TEST_CASE("from_pretrained: a FIFO or a folder as a model file is refused, not waited on", "[hub]") {
+  auto source = fixture("models/tiny-bert");
+  if (!source) return;
+  char name[] = "/tmp/bertlab_local_XXXXXX";
+  const fs::path dir = mkdtemp(name);
+  const std::string file = GENERATE(as<std::string>(), "model.safetensors", "config.json", "vocab.txt");
+  const bool fifo = GENERATE(true, false);
+  CAPTURE(file, fifo);
+  for (const char* other : {"model.safetensors", "config.json", "vocab.txt"})
+    if (other != file) fs::copy_file(*source / other, dir / other);
+  if (fifo) REQUIRE(mkfifo((dir / file).c_str(), 0600) == 0);
+  else fs::create_directory(dir / file);
+  ChildProcess child(
+      [&] {
+        if (file == "vocab.txt") tokenizer::BertTokenizer::from_pretrained(dir.string());
+        else bert::from_pretrained<bert::BertForMaskedLM>(dir.string());
+      },
+      10);
+  CHECK_THAT(child.wait(), Contains((dir / file).string()) && Contains("not a regular file") &&
+                               Contains(fifo ? "a FIFO" : "a folder"));
+  fs::remove_all(dir);
 }
