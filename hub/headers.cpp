@@ -104,7 +104,7 @@ FileMetadata metadata_from_headers(const std::vector<Headers>& responses, const 
   const std::string header = lfs ? "X-Linked-Etag" : "ETag";
   const std::optional<std::string> etag = first_header(responses, lfs ? "x-linked-etag" : "etag");
   if (etag) meta.etag = normalize_etag(*etag);
-  if (!etag || !(is_git_hash(meta.etag) || is_sha256(meta.etag))) 
+  if (!etag || !(is_git_hash(meta.etag) || is_sha256(meta.etag)))
     throw bad_header(url, header, "a file hash", "40 hex digits (git) or 64 (sha256)", etag);
   meta.size = parse_size(first_header(responses, "x-linked-size"));
   if (!meta.size && !responses.empty()) meta.size = parse_size(first_header({responses.back()}, "content-length"));
