@@ -6,17 +6,16 @@
 //   mkdir -p /tmp/st-corpus && ./build-fuzz/fuzz/fuzz_safetensors -write_seeds=/tmp/st-corpus
 //   ./build-fuzz/fuzz/fuzz_safetensors -runs=200000 -dict=fuzz/safetensors.dict /tmp/st-corpus
 //
-// -write_seeds (ours, not libFuzzer's) writes a few valid files to start from. An input is
+// -write_seeds (write_seeds.h) writes a few valid files to start from. An input is
 // read in one of two ways: as a whole file, or, when it starts with '{', as header text, a
 // NUL byte and the data; we then put the 8-byte length in front. JSON cannot contain a raw
 // NUL, and this way a mutation that lengthens the JSON does not also break the length.
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <string>
 
+#include "fuzz/write_seeds.h"    // defines: write_seeds_if_asked
 #include "tensor/error.h"
 #include "tensor/safetensors.h"  // defines: SafetensorsFile, SafetensorsWriter
 
@@ -51,13 +50,7 @@ void write_seeds(const std::string& dir) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
-  for (int i = 1; i < *argc; ++i) {
-    const std::string arg = (*argv)[i];
-    if (arg.rfind("-write_seeds=", 0) == 0) {
-      write_seeds(arg.substr(std::strlen("-write_seeds=")));
-      std::exit(0);
-    }
-  }
+  write_seeds_if_asked(*argc, *argv, write_seeds);
   return 0;
 }
 

@@ -1,14 +1,21 @@
-#include "hub/cache.h"  // defines: hub_cache_dir, hub_endpoint, hub_offline, is_repo_id, RepoCache
+#include "hub/cache.h"  // defines: hub_cache_dir, hub_endpoint, hub_offline, is_repo_id, RepoCache, FileLock
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <system_error>
 
-#include "hub/error.h"  // defines: HubError
+#include "hub/error.h"    // defines: HubError
+#include "hub/headers.h"  // defines: is_git_hash, printable
 
 namespace bertlab::hub {
 
@@ -93,9 +100,10 @@ std::string repo_folder_name(std::string repo_id) {
 }
 
 // Write `text` to `path` through a temporary file and a rename, so readers never see half of it.
+// The temporary file is this process's own: two processes may write the same file at once.
 void write_atomically(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
-  const fs::path tmp = path.string() + ".tmp";
+  const fs::path tmp = fmt::format("{}.{}.tmp", path.string(), getpid());
   {
     std::ofstream out(tmp, std::ios::binary);
     out << text;
@@ -110,9 +118,14 @@ RepoCache::RepoCache(fs::path cache_dir, const std::string& repo_id)
     : folder_(std::move(cache_dir) / repo_folder_name(repo_id)) {}
 
 std::optional<std::string> RepoCache::ref(const std::string& revision) const {
-  std::ifstream in(folder_ / "refs" / revision);
+  const fs::path path = folder_ / "refs" / revision;
+  std::ifstream in(path);
   std::string commit;
   if (!(in >> commit)) return std::nullopt;
+  if (!is_git_hash(commit))
+    throw HubError(fmt::format("hub: {} is not a commit hash: expected 40 hex digits, got \"{}\". Hint: delete "
+                               "the file; the next download writes it again",
+                               path.string(), printable(commit)));
   return commit;
 }
 
@@ -125,11 +138,14 @@ fs::path RepoCache::blob(const std::string& etag) const { return folder_ / "blob
 fs::path RepoCache::incomplete_blob(const std::string& etag) const {
   return folder_ / "blobs" / (etag + ".incomplete");
 }
+fs::path RepoCache::blob_lock(const std::string& etag) const {
+  return folder_.parent_path() / ".locks" / folder_.filename() / (etag + ".lock");
+}
 
 void RepoCache::link(const std::string& commit, const std::string& file, const std::string& etag) const {
   const fs::path target = snapshot(commit) / file;
   fs::create_directories(target.parent_path());
-  const fs::path tmp = target.string() + ".tmp";
+  const fs::path tmp = fmt::format("{}.{}.tmp", target.string(), getpid());
   fs::remove(tmp);
   // The link is relative, so the cache folder can be moved or mounted elsewhere and still work.
   const fs::path relative = fs::relative(blob(etag), target.parent_path());
@@ -146,5 +162,28 @@ void RepoCache::mark_missing(const std::string& commit, const std::string& file)
 bool RepoCache::is_marked_missing(const std::string& commit, const std::string& file) const {
   return fs::exists(folder_ / ".no_exist" / commit / file);
 }
+
+// ---------------------------------------------------------------------------------------------
+// One process at a time
+// ---------------------------------------------------------------------------------------------
+
+FileLock::FileLock(const fs::path& path, const std::string& what) {
+  fs::create_directories(path.parent_path());
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw HubError(fmt::format("hub: cannot open the lock file {}: {}. Hint: is the cache writable?", path.string(),
+                               std::strerror(errno)));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+  std::fprintf(stderr, "%s: another process is downloading it; waiting for it to finish (%s)\n", what.c_str(),
+               path.c_str());
+  // The other process gives up on a stalled transfer (HF_HUB_DOWNLOAD_TIMEOUT), which frees the lock.
+  while (::flock(fd_, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;  // a signal woke us: wait again
+    ::close(fd_);
+    throw HubError(fmt::format("hub: cannot lock {}: {}", path.string(), std::strerror(errno)));
+  }
+}
+
+FileLock::~FileLock() { ::close(fd_); }  // closing the file releases the lock
 
 }  // namespace bertlab::hub

@@ -6,6 +6,8 @@
 //     blobs/<etag>                   the bytes, named by their hash (sha256 for big files)
 //     snapshots/<commit>/config.json -> ../../blobs/<etag>   (a symlink; a copy where it fails)
 //     .no_exist/<commit>/<file>      empty: "the hub said 404 for this optional file"
+//   ~/.cache/huggingface/hub/.locks/models--google--bert_uncased_L-2_H-128_A-2/<etag>.lock
+//                                    held by the one process that downloads blobs/<etag>
 //
 // The environment decides where the cache is and whether the network may be used; the
 // variables and their defaults are huggingface_hub's (docs/models.md lists them).
@@ -46,13 +48,15 @@ class RepoCache {
 
   const std::filesystem::path& folder() const { return folder_; }
 
-  // The commit refs/<revision> points at, if the file exists.
+  // The commit refs/<revision> points at, if the file exists. A file that holds anything but a
+  // commit hash is an error naming it: its content becomes a path (snapshots/<commit>).
   std::optional<std::string> ref(const std::string& revision) const;
   void write_ref(const std::string& revision, const std::string& commit) const;  // atomic
 
   std::filesystem::path snapshot(const std::string& commit) const;
   std::filesystem::path blob(const std::string& etag) const;
   std::filesystem::path incomplete_blob(const std::string& etag) const;  // blobs/<etag>.incomplete
+  std::filesystem::path blob_lock(const std::string& etag) const;  // <cache_dir>/.locks/models--.../<etag>.lock
 
   // snapshots/<commit>/<file> -> ../../blobs/<etag> as a relative symlink, or a copy of the blob
   // where the file system refuses symlinks. Replaces what was there.
@@ -65,6 +69,25 @@ class RepoCache {
 
  private:
   std::filesystem::path folder_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// One process at a time
+// ---------------------------------------------------------------------------------------------
+
+// An exclusive flock() on a lock file, held while the object lives: huggingface_hub takes the
+// same lock (blob_lock, through the filelock package) while it fetches and links a blob, so
+// neither two bertlab processes nor bertlab and Python ever write one blob at the same time.
+// When another process holds it, this says so on stderr, naming `what`, and waits.
+class FileLock {
+ public:
+  FileLock(const std::filesystem::path& path, const std::string& what);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_;
 };
 
 }  // namespace bertlab::hub

@@ -1,19 +1,18 @@
-#include "hub/download.h"  // defines: FileMetadata, fetch_metadata, download_file, sha256_file
+#include "hub/download.h"  // defines: fetch_metadata, download_file, sha256_file, git_hash_file
 
 #include <curl/curl.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <map>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "hub/error.h"     // defines: HubError, NetworkError
+#include "hub/headers.h"   // defines: Headers, add_header_line, is_sha256, metadata_from_headers
 #include "hub/progress.h"  // defines: ProgressBar
 
 namespace bertlab::hub {
@@ -26,8 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Headers = std::map<std::string, std::string>;  // lowercase name -> value
-
 struct Transfer {
   std::unique_ptr<CURL, void (*)(CURL*)> curl{curl_easy_init(), curl_easy_cleanup};
   std::vector<Headers> responses;  // one per response: the redirects, then the final one
@@ -35,33 +32,33 @@ struct Transfer {
 };
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
-  auto& responses = static_cast<Transfer*>(user)->responses;
-  const std::string line(data, size * count);
-  if (line.rfind("HTTP/", 0) == 0) {
-    responses.emplace_back();  // a status line starts a new response
-  } else if (const size_t colon = line.find(':'); colon != std::string::npos && !responses.empty()) {
-    std::string name = line.substr(0, colon), value = line.substr(colon + 1);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    const size_t begin = value.find_first_not_of(" \t"), end = value.find_last_not_of(" \t\r\n");
-    responses.back()[name] = begin == std::string::npos ? "" : value.substr(begin, end - begin + 1);
-  }
+  add_header_line(static_cast<Transfer*>(user)->responses, std::string_view(data, size * count));
   return size * count;
 }
 
-// The settings every request shares. Timeouts as huggingface_hub's defaults: 10 s to connect,
-// and a transfer that receives nothing for HF_HUB_DOWNLOAD_TIMEOUT (10) seconds is given up.
+// The slowest transfer we wait for: a server that drips a few bytes a second would otherwise
+// hold a download open for days, as a transfer that keeps receiving never times out.
+constexpr long kMinBytesPerSecond = 1024;
+
+// HF_HUB_DOWNLOAD_TIMEOUT, else huggingface_hub's default of 10 seconds.
+long download_timeout() {
+  const char* timeout = std::getenv("HF_HUB_DOWNLOAD_TIMEOUT");
+  return timeout && std::atol(timeout) > 0 ? std::atol(timeout) : 10L;
+}
+
+// The settings every request shares: 10 s to connect, as huggingface_hub; and a transfer slower
+// than kMinBytesPerSecond for HF_HUB_DOWNLOAD_TIMEOUT seconds is given up.
 void configure(Transfer& t, const std::string& url) {
   static const CURLcode global_init = curl_global_init(CURL_GLOBAL_DEFAULT);
   if (!t.curl || global_init != CURLE_OK) throw HubError("hub: libcurl failed to initialise");
   CURL* curl = t.curl.get();
-  const char* timeout = std::getenv("HF_HUB_DOWNLOAD_TIMEOUT");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);  // resolve/ answers LFS files with a CDN redirect
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "bertlab (libcurl)");
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, timeout ? std::atol(timeout) : 10L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, kMinBytesPerSecond);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, download_timeout());
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, t.error);
@@ -73,31 +70,19 @@ long status_of(const Transfer& t) {
   return status;
 }
 
+// What went wrong, for an error message: libcurl's words, or ours for a transfer too slow.
+std::string failure(CURLcode code, const Transfer& t) {
+  if (code == CURLE_OPERATION_TIMEDOUT)
+    return fmt::format("too slow: expected at least {} bytes/s, got less for {} s (HF_HUB_DOWNLOAD_TIMEOUT)",
+                       kMinBytesPerSecond, download_timeout());
+  return *t.error ? t.error : curl_easy_strerror(code);
+}
+
 // Failures where no answer came at all; the caller turns them into "how to work offline".
 void throw_if_unreachable(CURLcode code, const Transfer& t, const std::string& url) {
   if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_COULDNT_CONNECT ||
       (code == CURLE_OPERATION_TIMEDOUT && t.responses.empty()))
-    throw NetworkError(fmt::format("hub: cannot reach the server for {}: {}", url,
-                                   *t.error ? t.error : curl_easy_strerror(code)));
-}
-
-// The first value of header `name` in the redirect chain ("" when no response has it).
-std::string first_header(const std::vector<Headers>& responses, const std::string& name) {
-  for (const Headers& headers : responses)
-    if (auto it = headers.find(name); it != headers.end()) return it->second;
-  return "";
-}
-
-// W/"abc" or "abc" -> abc: an etag as the cache names blobs.
-std::string normalize_etag(std::string etag) {
-  if (etag.rfind("W/", 0) == 0) etag = etag.substr(2);
-  etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
-  return etag;
-}
-
-std::optional<uint64_t> parse_size(const std::string& text) {
-  if (text.empty() || !std::all_of(text.begin(), text.end(), ::isdigit)) return std::nullopt;
-  return std::stoull(text);
+    throw NetworkError(fmt::format("hub: cannot reach the server for {}: {}", url, failure(code, t)));
 }
 
 }  // namespace
@@ -113,8 +98,7 @@ std::optional<FileMetadata> fetch_metadata(const std::string& url) {
   const CURLcode code = curl_easy_perform(t.curl.get());
   throw_if_unreachable(code, t, url);
   if (code != CURLE_OK)
-    throw HubError(fmt::format("hub: HEAD {} failed: {}. Hint: check HF_ENDPOINT", url,
-                               *t.error ? t.error : curl_easy_strerror(code)));
+    throw HubError(fmt::format("hub: HEAD {} failed: {}. Hint: check HF_ENDPOINT", url, failure(code, t)));
   const long status = status_of(t);
   if (status == 404) return std::nullopt;
   if (status == 401 || status == 403)
@@ -126,28 +110,22 @@ std::optional<FileMetadata> fetch_metadata(const std::string& url) {
   if (status != 200)
     throw HubError(fmt::format("hub: HEAD {} answered HTTP {}: expected 200. Hint: is HF_ENDPOINT a hub?", url,
                                status));
-  FileMetadata meta;
-  meta.commit = first_header(t.responses, "x-repo-commit");
-  std::string etag = first_header(t.responses, "x-linked-etag");
-  meta.etag = normalize_etag(etag.empty() ? first_header(t.responses, "etag") : etag);
-  meta.size = parse_size(first_header(t.responses, "x-linked-size"));
-  if (!meta.size && !t.responses.empty()) meta.size = parse_size(first_header({t.responses.back()}, "content-length"));
-  if (meta.commit.empty() || meta.etag.empty())
-    throw HubError(fmt::format("hub: HEAD {}: expected the headers X-Repo-Commit and ETag of a HuggingFace hub, "
-                               "got {}. Hint: is HF_ENDPOINT a hub or a hub mirror?",
-                               url, meta.commit.empty() ? "no X-Repo-Commit" : "no ETag"));
-  return meta;
+  return metadata_from_headers(t.responses, url);
 }
 
 // ---------------------------------------------------------------------------------------------
 // GET: the bytes, resumed and verified
 // ---------------------------------------------------------------------------------------------
 
-std::string sha256_file(const fs::path& path) {
+namespace {
+
+// The digest of `prefix` followed by the file's bytes, as lowercase hex digits.
+std::string hex_digest(const EVP_MD* algorithm, const std::string& prefix, const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw HubError(fmt::format("hub: cannot read {}", path.string()));
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(ctx.get(), algorithm, nullptr);
+  EVP_DigestUpdate(ctx.get(), prefix.data(), prefix.size());
   std::vector<char> buffer(1 << 20);
   while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0)
     EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(in.gcount()));
@@ -157,6 +135,15 @@ std::string sha256_file(const fs::path& path) {
   std::string hex;
   for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
   return hex;
+}
+
+}  // namespace
+
+std::string sha256_file(const fs::path& path) { return hex_digest(EVP_sha256(), "", path); }
+
+std::string git_hash_file(const fs::path& path) {
+  // git hashes the object's header with the content: "blob", a space, the size in decimal, a NUL.
+  return hex_digest(EVP_sha1(), "blob " + std::to_string(fs::file_size(path)) + '\0', path);
 }
 
 namespace {
@@ -190,12 +177,6 @@ int on_progress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_of
   return 0;
 }
 
-bool is_sha256(const std::string& etag) {
-  return etag.size() == 64 && std::all_of(etag.begin(), etag.end(), [](unsigned char c) {
-           return std::isdigit(c) || (c >= 'a' && c <= 'f');
-         });
-}
-
 // GET `url` appending to `incomplete` from byte `offset` on.
 void fetch_into(const std::string& url, const fs::path& incomplete, uint64_t offset, ProgressBar& bar) {
   Transfer t;
@@ -212,31 +193,35 @@ void fetch_into(const std::string& url, const fs::path& incomplete, uint64_t off
   const CURLcode code = curl_easy_perform(curl);
   if (sink.file) std::fclose(sink.file), sink.file = nullptr;
   throw_if_unreachable(code, t, url);
+  // The final status is known when the transfer ended or on_body refused it; a transfer given up
+  // earlier (too slow, cut) may have seen only a redirect's status so far.
   const long status = status_of(t);
-  if (status != 200 && status != 206)
+  if ((code == CURLE_OK || code == CURLE_WRITE_ERROR) && status != 200 && status != 206)
     throw HubError(fmt::format("hub: download failed: GET {} answered HTTP {}: expected 200 or 206", url, status));
   if (code != CURLE_OK)
     throw NetworkError(fmt::format("hub: download of {} interrupted: {}. {} bytes are kept in {}; run again to "
                                    "resume",
-                                   url, *t.error ? t.error : curl_easy_strerror(code),
-                                   fs::exists(incomplete) ? fs::file_size(incomplete) : 0, incomplete.string()));
+                                   url, failure(code, t), fs::exists(incomplete) ? fs::file_size(incomplete) : 0,
+                                   incomplete.string()));
 }
 
-// The size and hash checks; a file that fails them is deleted (resuming it could never succeed).
+// The size and hash checks. The transfer ended without an error, so `incomplete` holds all the
+// server answered; when that is not the file (a captive portal's login page, a proxy's error
+// page) it is deleted, never kept as the first part of a later resume.
 void verify(const std::string& url, const FileMetadata& meta, const fs::path& incomplete) {
   const uint64_t size = fs::exists(incomplete) ? fs::file_size(incomplete) : 0;
   if (meta.size && size != *meta.size) {
-    if (size > *meta.size) fs::remove(incomplete);
-    throw HubError(fmt::format("hub: download of {} is incomplete: expected {} bytes, got {}. Hint: run again; "
-                               "the download resumes where it stopped",
+    fs::remove(incomplete);
+    throw HubError(fmt::format("hub: download of {} is not the file: expected {} bytes, got {}. Hint: run again; "
+                               "if it persists, a proxy or a network login page is answering for the hub",
                                url, *meta.size, size));
   }
-  if (!is_sha256(meta.etag)) return;  // a git etag (sha1 of a git blob): the size is all we check
-  if (const std::string sha = sha256_file(incomplete); sha != meta.etag) {
+  const bool lfs = is_sha256(meta.etag);  // else a git hash (headers.h checked it is one of the two)
+  if (const std::string hash = lfs ? sha256_file(incomplete) : git_hash_file(incomplete); hash != meta.etag) {
     fs::remove(incomplete);
-    throw HubError(fmt::format("hub: download of {} is corrupted: expected sha256 {}, got {}. Hint: run again; "
-                               "if it persists, the server or a proxy is altering the file",
-                               url, meta.etag, sha));
+    throw HubError(fmt::format("hub: download of {} is corrupted: expected {} {}, got {}. Hint: run again; if it "
+                               "persists, the server, a proxy or a network login page is altering the file",
+                               url, lfs ? "sha256" : "git hash", meta.etag, hash));
   }
 }
 

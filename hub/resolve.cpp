@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "hub/cache.h"     // defines: hub_cache_dir, hub_endpoint, hub_offline, is_repo_id, RepoCache
+#include "hub/cache.h"     // defines: hub_cache_dir, hub_endpoint, hub_offline, is_repo_id, RepoCache, FileLock
 #include "hub/download.h"  // defines: fetch_metadata, download_file
 #include "hub/error.h"     // defines: HubError, NetworkError
 
@@ -55,17 +55,43 @@ bool fetch_into_cache(const std::string& repo, const std::string& file, bool req
   }
   if (revision == kRevision) cache.write_ref(kRevision, meta->commit);
   revision = meta->commit;
-  if (!fs::exists(cache.blob(meta->etag)))  // Python may have fetched it already
+  // Another process (bertlab or Python) may be fetching this blob: wait for it, then look again.
+  const FileLock lock(cache.blob_lock(meta->etag), file);
+  if (!fs::exists(cache.blob(meta->etag)))  // Python or that other process may have fetched it already
     download_file(url, *meta, cache.incomplete_blob(meta->etag), cache.blob(meta->etag), file);
   cache.link(meta->commit, file, meta->etag);
   return true;
+}
+
+// A local model's files must be regular files (or symlinks to them): reading a FIFO waits for a
+// writer that may never come, and a folder cannot be read at all. `path` is a folder holding
+// `files`, or (a tokenizer's vocab.txt) the file itself.
+void check_regular_files(const fs::path& path, const std::vector<std::string>& files, const std::string& caller) {
+  std::vector<fs::path> paths;
+  if (!fs::is_directory(path)) paths.push_back(path);
+  else for (const std::string& file : files) paths.push_back(path / file);
+  for (const fs::path& file : paths) {
+    const fs::file_type type = fs::status(file).type();
+    if (type == fs::file_type::not_found || type == fs::file_type::regular) continue;
+    const char* kind = type == fs::file_type::directory ? "a folder"
+                       : type == fs::file_type::fifo    ? "a FIFO"
+                                                        : "a special file";
+    throw HubError(fmt::format("{}: {} is not a regular file: expected a file, got {}. Hint: put the model's "
+                               "file there",
+                               caller, file.string(), kind));
+  }
 }
 
 }  // namespace
 
 fs::path resolve_model(const std::string& name_or_path, const std::vector<std::string>& required_files,
                        const std::vector<std::string>& optional_files, const std::string& caller) {
-  if (fs::exists(name_or_path)) return name_or_path;
+  if (fs::exists(name_or_path)) {
+    std::vector<std::string> files = required_files;
+    files.insert(files.end(), optional_files.begin(), optional_files.end());
+    check_regular_files(name_or_path, files, caller);
+    return name_or_path;
+  }
   if (!is_repo_id(name_or_path))
     throw HubError(fmt::format("{}: model not found: expected a folder or a hub name such as \"bert-base-uncased\", "
                                "got \"{}\", which is neither an existing path nor a valid repo id. "

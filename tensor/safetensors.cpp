@@ -157,10 +157,13 @@ void check_tiling(const std::map<std::string, SafetensorsEntry>& entries, int64_
 
 SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path) {
   const std::string name = path.string();
-  const int fd = ::open(name.c_str(), O_RDONLY);
+  const int fd = ::open(name.c_str(), O_RDONLY | O_NONBLOCK);  // a FIFO must not wait for a writer
   BERT_CHECK(fd >= 0, "safetensors '{}': cannot open: {}", name, std::strerror(errno));
   struct stat st {};
   ::fstat(fd, &st);  // cannot fail on a descriptor we just opened
+  const bool regular = S_ISREG(st.st_mode);
+  if (!regular) ::close(fd);
+  BERT_CHECK(regular, "safetensors '{}': not a regular file (a folder, a FIFO or a device)", name);
   const int64_t size = st.st_size;
   // MAP_PRIVATE + PROT_WRITE: tensors may be updated in place (an optimizer step); the kernel
   // then copies the touched page for this process, and the file itself never changes.

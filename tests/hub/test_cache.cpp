@@ -54,4 +54,5 @@ TEST_CASE("RepoCache: huggingface_hub's folder names", "[hub]") {
   CHECK(org.folder() == fs::path("/cache/models--google--bert_uncased_L-2_H-128_A-2"));
   CHECK(org.snapshot("abc") == org.folder() / "snapshots" / "abc");
   CHECK(org.incomplete_blob("e1") == org.folder() / "blobs" / "e1.incomplete");
+  CHECK(org.blob_lock("e1") == fs::path("/cache/.locks/models--google--bert_uncased_L-2_H-128_A-2/e1.lock"));
 }

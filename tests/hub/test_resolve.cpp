@@ -8,7 +8,7 @@
 #include "bert/for_masked_lm.h"        // defines: BertForMaskedLM
 #include "hub/error.h"                 // defines: HubError
 #include "hub/resolve.h"               // defines: resolve_model
-#include "tests/hub/fake_hub.h"        // defines: FakeHub, sha256sum, kCommit
+#include "tests/hub/fake_hub.h"        // defines: FakeHub, tiny_bert_hub, resolve, count, sha256sum, kCommit
 #include "tests/support/all_close.h"   // defines: AllClose
 #include "tests/support/fixtures.h"    // defines: fixture
 #include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer
@@ -17,34 +17,6 @@ using namespace bertlab;
 using namespace bertlab::testing;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
-
-namespace {
-
-const std::vector<std::string> kModelFiles = {"config.json", "model.safetensors"};
-const std::vector<std::string> kAllFiles = {"config.json", "vocab.txt", "tokenizer_config.json", "model.safetensors"};
-
-fs::path resolve(const std::string& name) {
-  return hub::resolve_model(name, kModelFiles, {}, "test");
-}
-
-// A fake hub serving tiny-bert as "bertlab/tiny-bert" with LFS headers on the big files; nullptr
-// after reporting a skip (no fixture or no nginx).
-std::unique_ptr<FakeHub> tiny_bert_hub(const std::map<std::string, std::string>& sha256 = {}) {
-  auto dir = fixture("models/tiny-bert");
-  if (!dir || !have_nginx()) return nullptr;
-  auto hub = std::make_unique<FakeHub>();
-  hub->add_repo("bertlab/tiny-bert", *dir, kAllFiles, {"model.safetensors", "vocab.txt"}, sha256);
-  hub->start();
-  return hub;
-}
-
-size_t count(const std::string& text, const std::string& part) {
-  size_t n = 0;
-  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-  return n;
-}
-
-}  // namespace
 
 TEST_CASE("resolve_model: downloads into the HF cache layout, model and tokenizer load from it", "[hub]") {
   auto hub = tiny_bert_hub();
@@ -64,7 +36,7 @@ TEST_CASE("resolve_model: downloads into the HF cache layout, model and tokenize
   REQUIRE(fs::is_symlink(weights));
   CHECK(fs::read_symlink(weights) == fs::path("../../blobs") / sha);
   CHECK(sha256sum(repo / "blobs" / sha) == sha);
-  for (const std::string& file : kAllFiles)
+  for (const std::string& file : kTinyBertFiles)
     CHECK(sha256sum(repo / "snapshots" / kCommit / file) == sha256sum(fixture_dir / file));
 
   // The downloaded model and tokenizer reproduce HF's golden numbers.
@@ -157,7 +129,7 @@ TEST_CASE("resolve_model: an interrupted download resumes with a Range request",
 
 TEST_CASE("resolve_model: a download whose sha256 differs from the hub's is rejected", "[hub]") {
   const std::string wrong(64, 'e');
-  auto hub = tiny_bert_hub({{"model.safetensors", wrong}});
+  auto hub = tiny_bert_hub([&](FakeHub& hub) { hub.etags["model.safetensors"] = wrong; });
   if (!hub) return;
   CHECK_THROWS_WITH(resolve("bertlab/tiny-bert"), Contains("corrupted") && Contains("expected sha256 " + wrong));
   const fs::path repo = hub->cache / "models--bertlab--tiny-bert";

@@ -2,6 +2,8 @@
 // conversions against hand-computed values, the real fixtures, and one test per malformed file.
 #include "tensor/safetensors.h"  // defines: SafetensorsFile, SafetensorsWriter
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -9,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 
 #include "tensor/error.h"            // defines: Error (and brings in fmt)
@@ -403,4 +406,25 @@ TEST_CASE("SafetensorsFile: open reports missing and empty files by name", "[saf
   std::ofstream(empty).close();
   REQUIRE_THROWS_WITH(SafetensorsFile::open(empty), Contains(empty.string()) && Contains("file too short"));
   fs::remove(empty);
+}
+
+TEST_CASE("SafetensorsFile: open refuses a FIFO or a folder instead of waiting on it", "[safetensors]") {
+  const fs::path folder = temp_file("folder.safetensors"), fifo = temp_file("fifo.safetensors");
+  fs::create_directory(folder);
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(SafetensorsFile::open(folder), Contains(folder.string()) && Contains("not a regular file"));
+  // Opening a FIFO for reading waits for a writer: a reader that waits is freed after 5 s by
+  // opening the other end, so that a regression fails this test instead of hanging it.
+  auto opened = std::async(std::launch::async, [&]() -> std::string {
+    try {
+      SafetensorsFile::open(fifo);
+      return "opened";
+    } catch (const Error& e) {
+      return e.what();
+    }
+  });
+  if (opened.wait_for(std::chrono::seconds(5)) == std::future_status::timeout)
+    ::close(::open(fifo.c_str(), O_WRONLY | O_NONBLOCK));
+  CHECK_THAT(opened.get(), Contains(fifo.string()) && Contains("not a regular file"));
+  fs::remove(folder), fs::remove(fifo);
 }
