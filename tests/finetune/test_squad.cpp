@@ -120,7 +120,7 @@ TEST_CASE("check_squad_answers: answer_start out of range, negative or off the t
   CHECK_THAT(problems[2], Contains("question \"shifted\"") && Contains("the context has \"ig.\" there"));
 }
 
-TEST_CASE("prepare_qa_features: doc_stride out of [0, max_length) is a range error", "[squad]") {
+TEST_CASE("prepare_qa_features: a doc_stride below 0 or not below max_length is a range error", "[squad]") {
   const tokenizer::BertTokenizer tok(testing::tiny_vocab());
   const std::vector<SquadExample> examples = {{"1", "", "want", "hello want", {}}};
   CHECK_THROWS_WITH(prepare_qa_features(tok, examples, 16, -10),
