@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 
-#include "tensor/error.h"  // defines: BERT_CHECK
+#include "tensor/error.h"      // defines: BERT_CHECK
+#include "tokenizer/unicode.h"  // defines: decode_utf8
 
 namespace bertlab::finetune {
 
@@ -56,6 +58,21 @@ std::vector<std::string> sorted_labels(const std::vector<std::string>& raw) {
   return names;
 }
 
+// A label seen once among many rows is more often a typo than a class: say where it is.
+std::vector<std::string> rare_label_warnings(const std::vector<std::string>& raw, const std::vector<size_t>& lines,
+                                             const fs::path& path) {
+  constexpr size_t kMinRows = 100;
+  std::map<std::string, size_t> count;
+  for (const std::string& label : raw) ++count[label];
+  std::vector<std::string> warnings;
+  if (raw.size() < kMinRows || count.size() < 2) return warnings;
+  for (size_t i = 0; i < raw.size(); ++i)
+    if (count[raw[i]] == 1)
+      warnings.push_back(fmt::format("{} line {}: label \"{}\" occurs once in {} rows: a typo? It becomes a class "
+                                     "of its own", path.string(), lines[i], raw[i], raw.size()));
+  return warnings;
+}
+
 }  // namespace
 
 ClassificationDataset read_classification_file(const fs::path& path, const ClassificationColumns& columns,
@@ -66,6 +83,7 @@ ClassificationDataset read_classification_file(const fs::path& path, const Class
   const bool header = columns.has_header.value_or(!is_index(columns.text) || !is_index(columns.label) ||
                                                   (!columns.text_pair.empty() && !is_index(columns.text_pair)));
   std::vector<std::string> header_fields, raw_labels;
+  std::vector<size_t> label_lines;  // the line each label came from, for messages
   ClassificationDataset out;
   size_t text = 0, pair = 0, label = 0, line_number = 0;
   for (std::string line; std::getline(in, line);) {
@@ -73,6 +91,11 @@ ClassificationDataset read_classification_file(const fs::path& path, const Class
     if (line_number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 BOM (MRPC)
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
+    try {
+      tokenizer::decode_utf8(line);  // here the line number is known; in the tokenizer, much later, it is not
+    } catch (const std::exception& e) {
+      throw Error(fmt::format("read_classification_file: {} line {}: {}", path.string(), line_number, e.what()));
+    }
     const std::vector<std::string> fields = split_fields(line, csv);
     if (header && header_fields.empty()) {
       header_fields = fields;
@@ -89,9 +112,11 @@ ClassificationDataset read_classification_file(const fs::path& path, const Class
     out.texts.push_back(fields[text]);
     if (!columns.text_pair.empty()) out.text_pairs.push_back(fields[pair]);
     raw_labels.push_back(fields[label]);
+    label_lines.push_back(line_number);
   }
   BERT_CHECK(!raw_labels.empty(), "read_classification_file: {}: no data rows", path.string());
   out.label_names = label_names.empty() ? sorted_labels(raw_labels) : label_names;
+  if (label_names.empty()) out.warnings = rare_label_warnings(raw_labels, label_lines, path);
   for (const std::string& raw : raw_labels) {
     const auto it = std::find(out.label_names.begin(), out.label_names.end(), raw);
     BERT_CHECK(it != out.label_names.end(), "read_classification_file: {}: label \"{}\" is not one of [{}]. Hint: "

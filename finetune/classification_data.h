@@ -28,12 +28,15 @@ struct ClassificationDataset {
   std::vector<std::string> texts, text_pairs;  // text_pairs empty for single sentences
   std::vector<int64_t> labels;                 // indices into label_names
   std::vector<std::string> label_names;
+  std::vector<std::string> warnings;           // suspicious rows (e.g. a label seen once): worth a look
 
   size_t size() const { return texts.size(); }
 };
 
 // label_names: use these (e.g. the training set's) and reject other labels; empty: the sorted
-// distinct labels of this file (numerically when they are all integers).
+// distinct labels of this file (numerically when they are all integers), and a label that occurs
+// only once in 100 rows or more is reported in `warnings` (a typo such as "1 " would otherwise
+// add a class). Invalid UTF-8 is an error naming the file and line.
 ClassificationDataset read_classification_file(const std::filesystem::path& path, const ClassificationColumns& columns,
                                                const std::vector<std::string>& label_names = {});
 

@@ -58,6 +58,29 @@ std::vector<SquadExample> read_squad(const fs::path& path) {
   return out;
 }
 
+std::vector<std::string> check_squad_answers(const std::vector<SquadExample>& examples) {
+  std::vector<std::string> problems;
+  for (const SquadExample& ex : examples) {
+    const std::u32string context = tokenizer::decode_utf8(ex.context);  // answer_start counts code points
+    const auto context_length = static_cast<int64_t>(context.size());
+    for (const SquadAnswer& a : ex.answers) {
+      const std::u32string text = tokenizer::decode_utf8(a.text);
+      const auto end = a.answer_start + static_cast<int64_t>(text.size());
+      std::string problem;
+      if (a.answer_start < 0)
+        problem = fmt::format("answer_start {} is negative", a.answer_start);
+      else if (end > context_length)
+        problem = fmt::format("answer_start {} + {} code points of \"{}\" is past the end of the context ({} code "
+                              "points)", a.answer_start, text.size(), a.text, context_length);
+      else if (context.compare(a.answer_start, text.size(), text) != 0)
+        problem = fmt::format("the answer \"{}\" is not at answer_start {}: the context has \"{}\" there", a.text,
+                              a.answer_start, tokenizer::encode_utf8(context.substr(a.answer_start, text.size())));
+      if (!problem.empty()) problems.push_back(fmt::format("question \"{}\": {}", ex.id, problem));
+    }
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Features. A window's context tokens are those with token_type_id 1 that are not special.
 // The label is the first token whose span starts at or before the answer's first character
@@ -84,6 +107,8 @@ std::pair<int64_t, int64_t> label_window(const tokenizer::Encoding& w, int64_t s
 
 QaFeatures prepare_qa_features(const tokenizer::BertTokenizer& tokenizer, const std::vector<SquadExample>& examples,
                                int64_t max_length, int64_t doc_stride) {
+  BERT_CHECK(doc_stride >= 0 && doc_stride < max_length, "prepare_qa_features: doc_stride: expected an integer in "
+             "[0, max_length = {}), got {}", max_length, doc_stride);
   tokenizer::EncodeOptions options;
   options.truncation = tokenizer::Truncation::only_second;
   options.max_length = max_length;

@@ -36,6 +36,12 @@ struct SquadExample {
 // Every question of a SQuAD v1.1 file, in file order; a missing field is an error naming it.
 std::vector<SquadExample> read_squad(const std::filesystem::path& path);
 
+// The answers whose answer_start does not point at their text: negative, past the context, or a
+// different text there. run_qa.py trusts answer_start, so such an answer silently trains [CLS]
+// ("not in this window") or the wrong words. One message per bad answer, naming its question id:
+//   question "q7": answer_start 9999 is past the end of the context (57 code points)
+std::vector<std::string> check_squad_answers(const std::vector<SquadExample>& examples);
+
 // ---------------------------------------------------------------------------------------------
 // Features: windows over the context with labels (HF run_qa's prepare_train_features)
 // ---------------------------------------------------------------------------------------------
@@ -46,6 +52,7 @@ struct QaFeatures {
   std::vector<int64_t> start_positions, end_positions;  // token labels, 0 = not in the window
 };
 
+// doc_stride must be in [0, max_length).
 QaFeatures prepare_qa_features(const tokenizer::BertTokenizer& tokenizer, const std::vector<SquadExample>& examples,
                                int64_t max_length = 384, int64_t doc_stride = 128);
 

@@ -2,8 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -12,6 +17,7 @@
 #include "tensor/ops.h"          // defines: scale
 #include "nn/schedule.h"         // defines: linear_schedule_with_warmup, clip_grad_norm_
 #include "tensor/error.h"        // defines: BERT_CHECK
+#include "tensor/json_file.h"    // defines: read_text_file, parse_json_object
 #include "tensor/random.h"       // defines: Generator, default_generator
 #include "tensor/safetensors.h"  // defines: SafetensorsFile, SafetensorsWriter
 
@@ -34,6 +40,17 @@ Trainer::Trainer(nn::Module& model, TrainingArguments args, int64_t num_train_ex
   for (auto& [name, p] : model_.named_parameters())
     if (p.requires_grad()) trainable_.emplace_back(name, p);
   BERT_CHECK(!trainable_.empty(), "Trainer: the model has no parameter with requires_grad. Hint: did you freeze all?");
+  // Values that can only train on garbage are refused before step 1. (NaN fails every
+  // comparison, so "x >= 0" also rejects NaN.) A learning rate of 0 is allowed: it runs the
+  // same numbers without learning, the parity check of docs/finetuning.md.
+  BERT_CHECK(std::isfinite(args_.learning_rate) && args_.learning_rate >= 0,
+             "Trainer: learning_rate: expected a finite number >= 0, got {}", args_.learning_rate);
+  BERT_CHECK(args_.warmup_ratio >= 0 && args_.warmup_ratio <= 1, "Trainer: warmup_ratio: expected a fraction in [0, 1], "
+             "got {}", args_.warmup_ratio);
+  BERT_CHECK(std::isfinite(args_.weight_decay) && args_.weight_decay >= 0,
+             "Trainer: weight_decay: expected a finite number >= 0, got {}", args_.weight_decay);
+  BERT_CHECK(std::isfinite(args_.max_grad_norm) && args_.max_grad_norm > 0,
+             "Trainer: max_grad_norm: expected a finite number > 0, got {}", args_.max_grad_norm);
   optimizer_ = std::make_unique<nn::AdamW>(nn::decay_groups(trainable_, args_.weight_decay), args_.learning_rate);
 }
 
@@ -43,6 +60,14 @@ Trainer::Trainer(nn::Module& model, TrainingArguments args, int64_t num_train_ex
 // ---------------------------------------------------------------------------------------------
 
 namespace {
+// The text in `file`, written so that a failure (a full disk) is an error naming the file.
+void write_text_file(const fs::path& file, const std::string& text, std::ios::openmode mode = std::ios::trunc) {
+  std::ofstream out(file, mode);
+  out << text;
+  out.close();  // flushes: a full disk shows up here
+  BERT_CHECK(!out.fail(), "Trainer: cannot write {}: {}", file.string(), std::strerror(errno));
+}
+
 std::vector<int64_t> epoch_permutation(uint64_t seed, int64_t epoch, int64_t n) {
   std::vector<int64_t> order(n);
   for (int64_t i = 0; i < n; ++i) order[i] = i;
@@ -73,7 +98,7 @@ void Trainer::log(const std::map<std::string, double>& values) const {
   if (args_.output_dir.empty()) return;
   nlohmann::json line = {{"step", global_step}};
   for (auto& [k, v] : values) line[k] = v;
-  std::ofstream(args_.output_dir / "history.jsonl", std::ios::app) << line.dump() << "\n";
+  write_text_file(args_.output_dir / "history.jsonl", line.dump() + "\n", std::ios::app);
 }
 
 namespace {
@@ -86,12 +111,58 @@ std::string hms(double seconds) {
 void truncate_history(const fs::path& file, int64_t step) {
   std::ifstream in(file);
   std::string kept, line;
-  while (std::getline(in, line))
-    if (!line.empty() && nlohmann::json::parse(line).value("step", int64_t{0}) <= step) kept += line + "\n";
+  for (int64_t number = 1; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    int64_t line_step = 0;
+    try {
+      line_step = nlohmann::json::parse(line).at("step").get<int64_t>();
+    } catch (const nlohmann::json::exception& e) {
+      BERT_CHECK(false, "Trainer: {} line {}: expected a JSON object with a \"step\": {}", file.string(), number, e.what());
+    }
+    if (line_step <= step) kept += line + "\n";
+  }
   in.close();
-  std::ofstream(file, std::ios::trunc) << kept;
+  write_text_file(file, kept);
 }
+
+// A file or folder's data made durable. Without fsync, a power cut after the rename can still
+// leave an empty file under the new name (ext4 and others write data back later); syncing a
+// folder makes the renames inside it durable.
+void sync_to_disk(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  const bool ok = fd >= 0 && ::fsync(fd) == 0;
+  const int error = errno;
+  if (fd >= 0) ::close(fd);
+  BERT_CHECK(ok, "Trainer: cannot sync {} to disk: {}", path.string(), std::strerror(error));
+}
+
+bool is_checkpoint_name(const std::string& name) { return name.rfind("checkpoint-", 0) == 0; }
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// The output folder holds one run. HF's run_glue.py refuses a non-empty output_dir unless
+// --overwrite_output_dir or a checkpoint to resume from: two runs' checkpoints side by side, and
+// a history.jsonl cut at the resumed step, would be a mix nobody can read.
+// ---------------------------------------------------------------------------------------------
+
+void Trainer::prepare_output_dir(const std::optional<fs::path>& resume_from_checkpoint) const {
+  if (args_.output_dir.empty()) return;
+  fs::create_directories(args_.output_dir);
+  if (resume_from_checkpoint &&
+      fs::weakly_canonical(*resume_from_checkpoint).parent_path() == fs::weakly_canonical(args_.output_dir))
+    return;  // continuing the run that is in output_dir
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(args_.output_dir)) files.push_back(entry.path().filename().string());
+  if (files.empty()) return;
+  std::sort(files.begin(), files.end());
+  BERT_CHECK(args_.overwrite_output_dir, "Trainer: output_dir {} already holds another run ({}): expected an empty "
+             "folder. Hint: overwrite_output_dir (--overwrite-output-dir) replaces it, resume_from_checkpoint (--resume "
+             "{}/checkpoint-<step>) continues it", args_.output_dir.string(), fmt::join(files, ", "),
+             args_.output_dir.string());
+  // Replace the old run: its checkpoints and history go; the final model files are overwritten.
+  for (const std::string& name : files)
+    if (is_checkpoint_name(name) || name == "history.jsonl") fs::remove_all(args_.output_dir / name);
+}
 
 void Trainer::evaluate() {
   if (!eval_fn_) return;
@@ -111,13 +182,13 @@ void Trainer::evaluate() {
 // ---------------------------------------------------------------------------------------------
 
 double Trainer::train(const std::optional<fs::path>& resume_from_checkpoint) {
-  if (!args_.output_dir.empty()) fs::create_directories(args_.output_dir);
+  prepare_output_dir(resume_from_checkpoint);
   default_generator().manual_seed(args_.seed);  // dropout masks; a checkpoint overrides it
   if (resume_from_checkpoint) {
     load_checkpoint(*resume_from_checkpoint);
     if (!args_.output_dir.empty()) truncate_history(args_.output_dir / "history.jsonl", global_step);
   } else if (!args_.output_dir.empty()) {
-    std::ofstream(args_.output_dir / "history.jsonl", std::ios::trunc);
+    write_text_file(args_.output_dir / "history.jsonl", "");
   }
   const int64_t warmup = static_cast<int64_t>(std::ceil(args_.warmup_ratio * static_cast<double>(args_.max_steps)));
   std::vector<Tensor> params;
@@ -140,6 +211,12 @@ double Trainer::train(const std::optional<fs::path>& resume_from_checkpoint) {
     }
     optimizer_->lr = nn::linear_schedule_with_warmup(args_.learning_rate, global_step, warmup, args_.max_steps);
     const float grad_norm = nn::clip_grad_norm_(params, args_.max_grad_norm);
+    // AdamW would write a NaN or inf into every weight, and the checkpoints would keep it: stop
+    // here, before the step, so the last checkpoint on disk is the last good state.
+    BERT_CHECK(std::isfinite(loss), "Trainer: step {}: the loss is {}: training stopped, no checkpoint written. Hint: "
+               "a learning rate too high (now {:.3g})?", global_step + 1, loss, optimizer_->lr);
+    BERT_CHECK(std::isfinite(grad_norm), "Trainer: step {}: the gradient norm is {}: training stopped, no checkpoint "
+               "written. Hint: a learning rate too high (now {:.3g})?", global_step + 1, grad_norm, optimizer_->lr);
     optimizer_->step();
     ++global_step;
 
@@ -178,65 +255,94 @@ std::vector<std::vector<std::string>> Trainer::optimizer_param_names() const {
 }
 
 void Trainer::save_checkpoint(const fs::path& dir) const {
-  // Written into <dir>.tmp, then renamed: a crash never leaves a half-written checkpoint.
+  // Every file is written into <dir>.tmp, checked and synced, and only then is the folder renamed
+  // to <dir>: a full disk or a crash leaves the previous checkpoints and no half of a new one.
   const fs::path tmp = dir.string() + ".tmp";
   fs::remove_all(tmp);
   fs::create_directories(tmp);
-  SafetensorsWriter model_file;
-  for (auto& [name, p] : model_.named_parameters()) model_file.add(name, p);
-  model_file.metadata["format"] = "pt";
-  model_file.save(tmp / "model.safetensors");
+  try {
+    SafetensorsWriter model_file;  // save() checks its stream and names the file on failure
+    for (auto& [name, p] : model_.named_parameters()) model_file.add(name, p);
+    model_file.metadata["format"] = "pt";
+    model_file.save(tmp / "model.safetensors");
 
-  SafetensorsWriter optimizer_file;  // AdamW's m and v under the parameter's name
-  const auto names = optimizer_param_names();
-  for (size_t g = 0; g < names.size(); ++g)
-    for (size_t i = 0; i < names[g].size(); ++i) {
-      const std::string& name = names[g][i];
-      optimizer_file.add("exp_avg." + name, optimizer_->exp_avg[g][i]);
-      optimizer_file.add("exp_avg_sq." + name, optimizer_->exp_avg_sq[g][i]);
-    }
-  optimizer_file.save(tmp / "optimizer.safetensors");
+    SafetensorsWriter optimizer_file;  // AdamW's m and v under the parameter's name
+    const auto names = optimizer_param_names();
+    for (size_t g = 0; g < names.size(); ++g)
+      for (size_t i = 0; i < names[g].size(); ++i) {
+        const std::string& name = names[g][i];
+        optimizer_file.add("exp_avg." + name, optimizer_->exp_avg[g][i]);
+        optimizer_file.add("exp_avg_sq." + name, optimizer_->exp_avg_sq[g][i]);
+      }
+    optimizer_file.save(tmp / "optimizer.safetensors");
 
-  std::ostringstream rng;
-  rng << default_generator().engine();
-  const nlohmann::json state = {{"global_step", global_step},
-                                {"optimizer_step_count", optimizer_->step_count},
-                                {"max_steps", args_.max_steps},
-                                {"seed", args_.seed},
-                                {"rng_state", rng.str()}};
-  std::ofstream(tmp / "trainer_state.json.tmp") << state.dump(2) << "\n";
-  fs::rename(tmp / "trainer_state.json.tmp", tmp / "trainer_state.json");
+    std::ostringstream rng;
+    rng << default_generator().engine();
+    const nlohmann::json state = {{"global_step", global_step},
+                                  {"optimizer_step_count", optimizer_->step_count},
+                                  {"max_steps", args_.max_steps},
+                                  {"seed", args_.seed},
+                                  {"rng_state", rng.str()}};
+    write_text_file(tmp / "trainer_state.json", state.dump(2) + "\n");
+    for (const char* file : {"model.safetensors", "optimizer.safetensors", "trainer_state.json"})
+      sync_to_disk(tmp / file);
+    sync_to_disk(tmp);
+  } catch (const std::exception&) {
+    std::error_code ignored;  // the original error is the one to report
+    fs::remove_all(tmp, ignored);
+    throw;
+  }
   fs::remove_all(dir);
   fs::rename(tmp, dir);
+  sync_to_disk(dir.parent_path());  // the rename itself
 }
+
+namespace {
+// One field of trainer_state.json; a missing or mistyped field is an error naming the file.
+template <typename T>
+T state_field(const nlohmann::json& state, const char* key, const fs::path& file) {
+  const auto it = state.find(key);
+  BERT_CHECK(it != state.end(), "Trainer: {}: missing field \"{}\". Hint: was this checkpoint written by bertlab?",
+             file.string(), key);
+  try {
+    return it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error(fmt::format("Trainer: {}: field \"{}\" has the wrong type: got {}", file.string(), key, it->dump()));
+  }
+}
+
+// Copies tensor `name` of a checkpoint file into `target`, whose shape it must have.
+void copy_tensor(const SafetensorsFile& file, const fs::path& path, const std::string& name, Tensor& target) {
+  const Tensor t = file.tensor(name);
+  BERT_CHECK(t.shape() == target.shape(), "Trainer: {}: shape of {}: expected {}, got {}. Hint: a checkpoint of "
+             "another model?", path.string(), name, target.shape(), t.shape());
+  std::copy_n(t.data(), t.numel(), target.data());
+}
+}  // namespace
 
 void Trainer::load_checkpoint(const fs::path& dir) {
   const fs::path state_path = dir / "trainer_state.json";
   BERT_CHECK(fs::exists(state_path), "Trainer: no trainer_state.json in {}. Hint: pass a checkpoint-<step> folder",
              dir.string());
-  std::ifstream in(state_path);
-  const nlohmann::json state = nlohmann::json::parse(in);
-  const SafetensorsFile model_file = SafetensorsFile::open(dir / "model.safetensors");
-  for (auto& [name, p] : model_.named_parameters()) {
-    const Tensor t = model_file.tensor(name);
-    BERT_CHECK(t.shape() == p.shape(), "Trainer: checkpoint {}: shape of {}: expected {}, got {}", dir.string(), name,
-               p.shape(), t.shape());
-    std::copy_n(t.data(), t.numel(), p.data());
-  }
-  const SafetensorsFile optimizer_file = SafetensorsFile::open(dir / "optimizer.safetensors");
+  const nlohmann::json state = parse_json_object(read_text_file(state_path, "Trainer"), state_path.string());
+  const auto step = state_field<int64_t>(state, "global_step", state_path);
+  const auto step_count = state_field<int64_t>(state, "optimizer_step_count", state_path);
+  std::istringstream rng(state_field<std::string>(state, "rng_state", state_path));
+
+  const fs::path model_path = dir / "model.safetensors", optimizer_path = dir / "optimizer.safetensors";
+  const SafetensorsFile model_file = SafetensorsFile::open(model_path);
+  for (auto& [name, p] : model_.named_parameters()) copy_tensor(model_file, model_path, name, p);
+  const SafetensorsFile optimizer_file = SafetensorsFile::open(optimizer_path);
   const auto names = optimizer_param_names();
   for (size_t g = 0; g < names.size(); ++g)
     for (size_t i = 0; i < names[g].size(); ++i) {
-      const std::string& name = names[g][i];
-      for (auto [key, target] : {std::pair{"exp_avg.", &optimizer_->exp_avg}, {"exp_avg_sq.", &optimizer_->exp_avg_sq}}) {
-        const Tensor t = optimizer_file.tensor(key + name);
-        std::copy_n(t.data(), t.numel(), (*target)[g][i].data());
-      }
+      copy_tensor(optimizer_file, optimizer_path, "exp_avg." + names[g][i], optimizer_->exp_avg[g][i]);
+      copy_tensor(optimizer_file, optimizer_path, "exp_avg_sq." + names[g][i], optimizer_->exp_avg_sq[g][i]);
     }
-  global_step = state.at("global_step").get<int64_t>();
-  optimizer_->step_count = state.at("optimizer_step_count").get<int64_t>();
-  std::istringstream rng(state.at("rng_state").get<std::string>());
   rng >> default_generator().engine();
+  BERT_CHECK(!rng.fail(), "Trainer: {}: field \"rng_state\" is not a generator state", state_path.string());
+  global_step = step;
+  optimizer_->step_count = step_count;
 }
 
 }  // namespace bertlab::finetune

@@ -39,6 +39,7 @@ struct TrainingArguments {
   int64_t logging_steps = 1;               // a history line every N steps
   uint64_t seed = 42;                      // data order and dropout
   bool disable_tqdm = false;               // the progress bar on stderr
+  bool overwrite_output_dir = false;       // replace a run already in output_dir (else: refused)
 };
 
 // What the task's loss function returns for one micro-batch.
@@ -54,17 +55,20 @@ class Trainer {
   Trainer(nn::Module& model, TrainingArguments args, int64_t num_train_examples, LossFn loss_fn, EvalFn eval_fn = {});
 
   // Runs to max_steps; from a checkpoint folder if given. Returns the last step's loss.
+  // Throws, naming the step, when the loss or the gradient norm stops being finite.
   double train(const std::optional<std::filesystem::path>& resume_from_checkpoint = std::nullopt);
   // The metrics of the last evaluation, with an "eval_" prefix.
   const std::map<std::string, double>& last_metrics() const { return last_metrics_; }
 
-  // Checkpoint folder: model.safetensors, optimizer.safetensors, trainer_state.json.
+  // Checkpoint folder: model.safetensors, optimizer.safetensors, trainer_state.json. Published
+  // whole or not at all: written and synced to disk as <dir>.tmp, then renamed to <dir>.
   void save_checkpoint(const std::filesystem::path& dir) const;
   void load_checkpoint(const std::filesystem::path& dir);
 
   int64_t global_step = 0;
 
  private:
+  void prepare_output_dir(const std::optional<std::filesystem::path>& resume_from_checkpoint) const;
   std::vector<int64_t> micro_batch(int64_t micro_step) const;  // example indices, shuffled per epoch
   void log(const std::map<std::string, double>& values) const;
   void evaluate();

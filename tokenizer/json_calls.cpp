@@ -11,6 +11,13 @@ using nlohmann::json;
 
 namespace {
 
+// Upper bounds for one case, so that a hostile line gets an error instead of taking all memory
+// (padding one row to 10^8 tokens needed 7.8 GB). A case pads to at most a million tokens in all:
+// 2,000 times BERT's 512 positions, more than any encoder reads, and still only ~50 MB of output.
+constexpr int64_t kMaxPaddedTokens = 1'000'000;
+// Cases are 3 levels deep; a line of 100,000 '[' overflowed the stack of the recursive parser.
+constexpr int kMaxDepth = 64;
+
 // Throws a TokenizerError about key `key` unless `ok`.
 void expect(bool ok, std::string_view key, std::string_view expected, const json& got) {
   if (ok) return;
@@ -67,6 +74,14 @@ json run_encode(const BertTokenizer& tokenizer, const json& call) {
   }
   expect(is_string_list(text), "text", "a string or a non-empty array of strings", text);
   const auto texts = text.get<std::vector<std::string>>();
+  const bool pads_to_max_length =
+      std::holds_alternative<Padding>(options.padding) && std::get<Padding>(options.padding) == Padding::max_length;
+  if (pads_to_max_length && options.max_length) {
+    const auto rows = static_cast<int64_t>(texts.size());
+    expect(rows * *options.max_length <= kMaxPaddedTokens, "max_length",
+           fmt::format("at most {} padded tokens per case", kMaxPaddedTokens),
+           fmt::format("{} rows of {}", rows, *options.max_length));
+  }
   if (pair.is_null()) return batch_to_json(tokenizer, tokenizer(texts, options));
   expect(is_string_list(pair) && pair.size() == texts.size(), "text_pair",
          fmt::format("an array of {} strings, as many as texts", texts.size()), pair);
@@ -109,10 +124,22 @@ EncodeOptions encode_options_from_json(const json& call) {
     options.truncation = truncation_from_string(truncation.get<std::string>());
 
   const json max_length = argument(call, "max_length");
-  expect(max_length.is_null() || (max_length.is_number_integer() && max_length.get<int64_t>() >= 0),
-         "max_length", "null or an integer >= 0", max_length);
+  expect(max_length.is_null() || (max_length.is_number_integer() && max_length.get<int64_t>() >= 0 &&
+                                   max_length.get<int64_t>() <= kMaxPaddedTokens),
+         "max_length", fmt::format("null or an integer in [0, {}]", kMaxPaddedTokens), max_length);
   if (!max_length.is_null()) options.max_length = max_length.get<int64_t>();
   return options;
+}
+
+json parse_json_case(const std::string& line) {
+  // The parser calls back at every value with its depth: stop before the nesting gets deep.
+  const json::parser_callback_t depth_limit = [](int depth, json::parse_event_t event, json&) {
+    if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start)
+      expect(depth < kMaxDepth, "case", fmt::format("JSON nested at most {} deep", kMaxDepth),
+             fmt::format("a value nested deeper than {}", kMaxDepth));
+    return true;
+  };
+  return json::parse(line, depth_limit);
 }
 
 json run_json_case(const BertTokenizer& tokenizer, const json& test_case) {

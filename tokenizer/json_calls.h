@@ -15,6 +15,9 @@
 
 namespace bertlab::tokenizer {
 
+// One line of a cases file, parsed; nesting deeper than any case is an error, not a stack overflow.
+nlohmann::json parse_json_case(const std::string& line);
+
 // The EncodeOptions of a "call" object (add_special_tokens, padding, truncation, max_length).
 EncodeOptions encode_options_from_json(const nlohmann::json& call);
 

@@ -10,6 +10,7 @@
 #include "bert/checkpoint.h"           // defines: from_pretrained
 #include "finetune/finetune.h"             // defines: predict_classification
 #include "examples/cli/commands.h"
+#include "examples/cli/model_checks.h"  // defines: require_finite, fit_max_length
 
 namespace bertlab::cli {
 
@@ -27,9 +28,10 @@ void add_classify_command(CLI::App& app) {
     const auto tok = tokenizer::BertTokenizer::from_pretrained(opt->model);
     auto model = bert::from_pretrained<bert::BertForSequenceClassification>(opt->model);
     const bert::BertConfig& config = model->bert.config;
-    finetune::ClassificationDataset one{{opt->text}, {}, {0}, config.id2label};
+    finetune::ClassificationDataset one{{opt->text}, {}, {0}, config.id2label, {}};
     if (!opt->text_pair.empty()) one.text_pairs = {opt->text_pair};
-    const std::vector<float> p = finetune::predict_classification(*model, tok, one, opt->max_length).front();
+    const std::vector<float> p = finetune::predict_classification(*model, tok, one, fit_max_length(opt->max_length, config)).front();
+    require_finite(*model, p, "classify");
     auto name = [&](size_t k) { return k < config.id2label.size() ? config.id2label[k] : fmt::format("LABEL_{}", k); };
     std::vector<std::string> parts;
     for (size_t k = 0; k < p.size(); ++k) parts.push_back(fmt::format("{} {:.4f}", name(k), p[k]));

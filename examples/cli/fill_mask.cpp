@@ -5,6 +5,7 @@
 
 #include "pipelines/fill_mask.h"         // defines: fill_mask
 #include "examples/cli/commands.h"  // defines: add_fill_mask_command
+#include "examples/cli/model_checks.h"  // defines: require_finite, fit_max_length
 #include "examples/lab/notebook.h"  // defines: load_tokenizer, load_model, kDefaultModel
 
 namespace bertlab::cli {
@@ -20,6 +21,10 @@ void run(const FillMaskArgs& args) {
   const tokenizer::BertTokenizer tokenizer = lab::load_tokenizer(args.model);
   const auto model = lab::load_model<bert::BertForMaskedLM>({.model = args.model});
   const auto predictions = pipelines::fill_mask(*model, tokenizer, args.text, args.top_k);
+  std::vector<float> scores;
+  for (const auto& mask : predictions)
+    for (const pipelines::FillMaskPrediction& p : mask) scores.push_back(p.score);
+  require_finite(*model, scores, "fill-mask");
   for (size_t m = 0; m < predictions.size(); ++m) {
     fmt::print("[MASK] #{}\n{:>8}  {:>6}  {:<14}  {}\n", m + 1, "score", "token", "token_str", "sequence");
     for (const pipelines::FillMaskPrediction& p : predictions[m])
@@ -35,7 +40,7 @@ void add_fill_mask_command(CLI::App& app) {
   command->add_option("text", args->text, "a text with one or more [MASK]")->required();
   command->add_option("--model", args->model, "HF model folder (BertForMaskedLM), or a name looked up in the HF cache")
       ->capture_default_str();
-  command->add_option("--top-k", args->top_k, "predictions per [MASK]")->check(CLI::PositiveNumber)->capture_default_str();
+  command->add_option("--top-k", args->top_k, "predictions per [MASK]")->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))->capture_default_str();
   command->callback([args] { run(*args); });
 }
 

@@ -9,6 +9,7 @@
 #include "finetune/classification_data.h"    // defines: read_classification_file
 #include "finetune/finetune.h"               // defines: classification_step, evaluate_classification
 #include "examples/cli/commands.h"
+#include "examples/cli/model_checks.h"  // defines: fit_max_length
 #include "examples/cli/training_options.h"  // defines: TrainingOptions
 
 namespace bertlab::cli {
@@ -34,13 +35,14 @@ void run_finetune_cls(const ClsOptions& o) {
   auto eval = finetune::read_classification_file(o.train.eval, o.columns, train.label_names);
   keep_first(train, o.train.max_train_samples);
   keep_first(eval, o.train.max_eval_samples);
+  for (const std::string& warning : train.warnings) fmt::print(stderr, "warning: {}\n", warning);
   fmt::print("{} training and {} evaluation examples, labels [{}]\n", train.size(), eval.size(),
              fmt::join(train.label_names, ", "));
 
   bert::BertConfig config = bert::BertConfig::from_json_file(std::filesystem::path(o.train.model) / "config.json");
   config.id2label = train.label_names;
   auto model = bert::from_pretrained<bert::BertForSequenceClassification>(o.train.model, config);
-  const int64_t max_length = o.train.max_length;
+  const int64_t max_length = fit_max_length(o.train.max_length, config);
   const auto lora = apply_lora_option(*model, o.train, "SEQ_CLS");
   finetune::Trainer trainer(
       *model, training_arguments(o.train), static_cast<int64_t>(train.size()),

@@ -10,6 +10,7 @@
 #include "finetune/squad.h"       // defines: read_squad, prepare_qa_features
 #include "tensor/error.h"     // defines: BERT_CHECK
 #include "examples/cli/commands.h"
+#include "examples/cli/model_checks.h"  // defines: fit_max_length
 #include "examples/cli/training_options.h"  // defines: TrainingOptions
 
 namespace bertlab::cli {
@@ -20,6 +21,7 @@ struct QaOptions {
   TrainingOptions train;
   int64_t doc_stride = 128;
   std::string train_articles, eval_articles;  // "0:40" = articles 0..39 of the file
+  bool strict = false;                         // answers that do not match their context: an error
 };
 
 // Keep the questions of articles [begin, end) (in file order), so one file can be split by
@@ -40,6 +42,20 @@ void select_articles(std::vector<finetune::SquadExample>& examples, const std::s
   examples = std::move(kept);
 }
 
+// Answers whose answer_start does not point at their text, reported (a warning with the count and
+// the first one) or, with --strict, refused.
+void check_answers(const std::vector<finetune::SquadExample>& examples, const std::string& file, bool strict) {
+  const std::vector<std::string> problems = finetune::check_squad_answers(examples);
+  if (problems.empty()) return;
+  int64_t answers = 0;
+  for (const auto& ex : examples) answers += static_cast<int64_t>(ex.answers.size());
+  const std::string what = fmt::format("{}: {} of {} answers do not match their context (first: {})", file,
+                                       problems.size(), answers, problems.front());
+  BERT_CHECK(!strict, "{}. Hint: fix the data, or drop --strict to train them as run_qa.py does", what);
+  fmt::print(stderr, "warning: {}; they train as run_qa.py trains them: [CLS] when out of range. --strict makes "
+             "this an error\n", what);
+}
+
 void run_finetune_qa(const QaOptions& o) {
   const auto tok = tokenizer::BertTokenizer::from_pretrained(o.train.model);
   auto train = finetune::read_squad(o.train.train), eval = finetune::read_squad(o.train.eval);
@@ -49,12 +65,15 @@ void run_finetune_qa(const QaOptions& o) {
     train.resize(o.train.max_train_samples);
   if (o.train.max_eval_samples > 0 && o.train.max_eval_samples < static_cast<int64_t>(eval.size()))
     eval.resize(o.train.max_eval_samples);
-  const auto train_features = finetune::prepare_qa_features(tok, train, o.train.max_length, o.doc_stride);
-  const auto eval_features = finetune::prepare_qa_features(tok, eval, o.train.max_length, o.doc_stride);
-  fmt::print("{} training questions -> {} windows; {} evaluation questions -> {} windows\n", train.size(),
-             train_features.windows.size(), eval.size(), eval_features.windows.size());
+  check_answers(train, o.train.train, o.strict);
+  check_answers(eval, o.train.eval, o.strict);
 
   auto model = bert::from_pretrained<bert::BertForQuestionAnswering>(o.train.model);
+  const int64_t max_length = fit_max_length(o.train.max_length, model->bert.config);
+  const auto train_features = finetune::prepare_qa_features(tok, train, max_length, o.doc_stride);
+  const auto eval_features = finetune::prepare_qa_features(tok, eval, max_length, o.doc_stride);
+  fmt::print("{} training questions -> {} windows; {} evaluation questions -> {} windows\n", train.size(),
+             train_features.windows.size(), eval.size(), eval_features.windows.size());
   const auto lora = apply_lora_option(*model, o.train, "QUESTION_ANS");
   finetune::Trainer trainer(
       *model, training_arguments(o.train), static_cast<int64_t>(train_features.windows.size()),
@@ -74,6 +93,7 @@ void add_finetune_qa_command(CLI::App& app) {
   cmd->add_option("--doc-stride", opt->doc_stride, "overlap between context windows, in tokens")->capture_default_str();
   cmd->add_option("--train-articles", opt->train_articles, "only articles BEGIN:END of the training file");
   cmd->add_option("--eval-articles", opt->eval_articles, "only articles BEGIN:END of the evaluation file");
+  cmd->add_flag("--strict", opt->strict, "an answer whose answer_start does not point at its text is an error");
   cmd->callback([opt] { run_finetune_qa(*opt); });
 }
 

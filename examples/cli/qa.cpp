@@ -9,6 +9,7 @@
 #include "bert/checkpoint.h"  // defines: from_pretrained
 #include "finetune/finetune.h"    // defines: predict_qa
 #include "examples/cli/commands.h"
+#include "examples/cli/model_checks.h"  // defines: require_finite, fit_max_length
 
 namespace bertlab::cli {
 
@@ -28,8 +29,10 @@ void add_qa_command(CLI::App& app) {
     const auto tok = tokenizer::BertTokenizer::from_pretrained(opt->model);
     auto model = bert::from_pretrained<bert::BertForQuestionAnswering>(opt->model);
     const std::vector<finetune::SquadExample> examples = {{"", "", opt->question, opt->context, {}}};
-    const auto features = finetune::prepare_qa_features(tok, examples, opt->max_length, opt->doc_stride);
+    const int64_t max_length = fit_max_length(opt->max_length, model->bert.config);
+    const auto features = finetune::prepare_qa_features(tok, examples, max_length, opt->doc_stride);
     const finetune::QaPrediction p = finetune::predict_qa(*model, examples, features).front();
+    require_finite(*model, {static_cast<float>(p.score), static_cast<float>(p.probability)}, "qa");
     fmt::print("answer: {}\nscore: {:.4f}   span: [{}, {})   (code points of the context)\n", p.text, p.probability,
                p.start, p.end);
   });

@@ -39,7 +39,7 @@ void run_jsonl(const BertTokenizer& tokenizer) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     json out = {{"id", nullptr}};
     try {
-      const json test_case = json::parse(line);
+      const json test_case = tokenizer::parse_json_case(line);
       if (test_case.is_object()) out["id"] = test_case.value("id", json());
       out["result"] = tokenizer::run_json_case(tokenizer, test_case);
     } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 
 #include "bert/checkpoint.h"  // defines: save_pretrained
 #include "peft/lora.h"        // defines: apply_lora, save_adapter, merge_and_unload
+#include "tensor/error.h"      // defines: BERT_CHECK
 #include "viz/curves.h"       // defines: write_history_plot
 
 namespace bertlab::cli {
@@ -28,6 +29,8 @@ void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& 
   cmd->add_option("--seed", o.seed, "data order and dropout")->capture_default_str();
   cmd->add_option("--output", o.output, "folder for the model, history.jsonl and checkpoints")->capture_default_str();
   cmd->add_option("--resume", o.resume, "continue from a checkpoint-<step> folder");
+  cmd->add_flag("--overwrite-output-dir", o.overwrite_output_dir,
+                "replace the run already in --output (its checkpoints and history.jsonl)");
   cmd->add_option("--lora", o.lora, "LoRA instead of full fine-tuning, e.g. r=8,alpha=16,dropout=0.1,targets=query,value");
   cmd->add_option("--eval-every", o.eval_every, "evaluate every N steps (0: at the end)")->capture_default_str();
   cmd->add_option("--save-every", o.save_every, "checkpoint every N steps (0: at the end)")->capture_default_str();
@@ -47,13 +50,16 @@ finetune::TrainingArguments training_arguments(const TrainingOptions& o) {
   args.eval_steps = o.eval_every;
   args.save_steps = o.save_every;
   args.seed = o.seed;
+  args.overwrite_output_dir = o.overwrite_output_dir;
   return args;
 }
 
 std::optional<peft::LoraConfig> apply_lora_option(nn::Module& model, const TrainingOptions& o,
                                                   const std::string& task_type) {
-  if (o.lora.empty()) return std::nullopt;
-  peft::LoraConfig config = peft::LoraConfig::from_cli_spec(o.lora);
+  if (!o.lora) return std::nullopt;
+  BERT_CHECK(!o.lora->empty(), "--lora: empty: expected a spec such as r=8,alpha=16,targets=query,value. Hint: leave "
+             "--lora out for full fine-tuning");
+  peft::LoraConfig config = peft::LoraConfig::from_cli_spec(*o.lora);
   config.task_type = task_type;
   config.base_model_name_or_path = o.model;
   peft::apply_lora(model, config);

@@ -16,7 +16,8 @@ namespace bertlab::cli {
 
 struct TrainingOptions {
   std::string model, train, eval, output, resume;
-  std::string lora;  // e.g. "r=8,alpha=16,targets=query,value"; empty: full fine-tuning
+  std::optional<std::string> lora;  // e.g. "r=8,alpha=16,targets=query,value"; none: full fine-tuning
+  bool overwrite_output_dir = false;
   int64_t steps = 300, batch_size = 16, gradient_accumulation = 1, max_length = 128, eval_every = 0, save_every = 0;
   int64_t max_train_samples = 0, max_eval_samples = 0;  // 0: all
   double lr = 5e-5, warmup_ratio = 0.1, weight_decay = 0.01;

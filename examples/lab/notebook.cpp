@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "hub/error.h"     // defines: HubError
 #include "tensor/error.h"  // defines: Error
 
 namespace bertlab::lab {
@@ -22,7 +23,22 @@ void cell(int number, std::string_view python) {
 
 void out(int number, std::string_view value) { std::cout << fmt::format("Out[{}]: {}\n", number, value); }
 
+namespace {
+// The model is not there: not found by the hub (no folder, not cached, no network), or a folder
+// without the files a checkpoint needs. A file that is there but damaged is another story, told
+// by its own error: the "how to get a checkpoint" hint would only send the reader the wrong way.
+bool model_missing(const std::string& model, const std::exception& error) {
+  if (dynamic_cast<const hub::HubError*>(&error)) return true;
+  const std::filesystem::path folder(model);
+  if (!std::filesystem::is_directory(folder)) return false;
+  for (const char* file : {"config.json", "model.safetensors", "vocab.txt"})
+    if (!std::filesystem::exists(folder / file)) return true;
+  return false;
+}
+}  // namespace
+
 void throw_with_setup_hint(const std::string& model, const std::exception& error) {
+  if (!model_missing(model, error)) throw;  // called in a catch block: the original error, unchanged
   // A Hub name ("google-bert/bert-base-uncased") lives in the cache as models--google-bert--bert-base-uncased.
   const bool is_path = model.empty() || model[0] == '.' || model[0] == '/' || std::filesystem::exists(model);
   std::string hub_name = is_path ? kDefaultModel : model, cache_name = hub_name;

@@ -28,8 +28,10 @@ void cell(int number, std::string_view python);
 // A cell's displayed value (Jupyter's Out[n]: for a cell ending in an expression).
 void out(int number, std::string_view value);
 
-// When loading fails, the error plus what to do: where a checkpoint can come from, --model, and
-// that `bertlab demo` needs none. Thrown as bertlab::Error so the CLI prints it and exits 1.
+// When loading fails because the model is not there, the error plus what to do: where a checkpoint
+// can come from, --model, and that `bertlab demo` needs none. Thrown as bertlab::Error so the CLI
+// prints it and exits 1. Any other error (a damaged file) is rethrown as it is. Call it only
+// from a catch block.
 [[noreturn]] void throw_with_setup_hint(const std::string& model, const std::exception& error);
 
 // BertTokenizer.from_pretrained(model) and BertModel / BertForMaskedLM.from_pretrained(model).

@@ -13,39 +13,14 @@
 
 #include "examples/lab/python_print.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/run_bertlab.h"  // defines: run_bertlab, Run
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
+using bertlab::testing::Run;
+using bertlab::testing::run_bertlab;
 
 namespace {
-
-struct Run {
-  int exit_code;
-  std::string out, err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-// Run `env bertlab args`, capturing stdout and stderr.
-Run run_bertlab(const std::string& args, const std::string& env = "") {
-  const fs::path cli = fs::path(BERTLAB_BINARY_DIR) / "examples" / "bertlab";
-  REQUIRE(fs::exists(cli));
-  // Files of this process's own: CTest runs tests side by side, each in its own process.
-  const std::string stem = fmt::format("bertlab_lab_test_{}", getpid());
-  const fs::path out = fs::temp_directory_path() / (stem + ".out");
-  const fs::path err = fs::temp_directory_path() / (stem + ".err");
-  const std::string command = fmt::format(R"({} "{}" {} > "{}" 2> "{}")", env, cli.string(), args, out.string(), err.string());
-  const int status = std::system(command.c_str());
-  Run run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
-  fs::remove(out);
-  fs::remove(err);
-  return run;
-}
 
 // In [19]'s output: per sentence, the 5 (word, probability) lines "[MASK] -> \tword : 0.123456".
 std::vector<std::vector<std::pair<std::string, double>>> parse_predictions(const std::string& out) {

@@ -104,3 +104,26 @@ TEST_CASE("read_squad: SQuAD JSON into examples, a missing field names itself", 
   const auto bad = dir.write("bad.json", R"({"data": [{"paragraphs": [{"qas": []}]}]})");
   CHECK_THROWS_WITH(read_squad(bad), Contains("missing field \"context\""));
 }
+
+TEST_CASE("check_squad_answers: answer_start out of range, negative or off the text is reported", "[squad]") {
+  // "Zürich is big." has 14 code points; "big" starts at code point 10 (byte 11).
+  const std::string context = "Z\u00fcrich is big.";
+  const std::vector<SquadExample> examples = {{"ok", "", "how big?", context, {{"big", 10}, {"Z\u00fcrich", 0}}},
+                                              {"past", "", "q", context, {{"big", 9999}}},
+                                              {"negative", "", "q", context, {{"big", -3}}},
+                                              {"shifted", "", "q", context, {{"big", 11}}},  // the byte offset
+                                              {"no answer", "", "q", context, {}}};
+  const std::vector<std::string> problems = check_squad_answers(examples);
+  REQUIRE(problems.size() == 3);
+  CHECK_THAT(problems[0], Contains("question \"past\"") && Contains("past the end of the context (14 code points)"));
+  CHECK_THAT(problems[1], Contains("question \"negative\"") && Contains("answer_start -3 is negative"));
+  CHECK_THAT(problems[2], Contains("question \"shifted\"") && Contains("the context has \"ig.\" there"));
+}
+
+TEST_CASE("prepare_qa_features: a doc_stride below 0 or not below max_length is a range error", "[squad]") {
+  const tokenizer::BertTokenizer tok(testing::tiny_vocab());
+  const std::vector<SquadExample> examples = {{"1", "", "want", "hello want", {}}};
+  CHECK_THROWS_WITH(prepare_qa_features(tok, examples, 16, -10),
+                    Contains("doc_stride: expected an integer in [0, max_length = 16), got -10"));
+  CHECK_THROWS_WITH(prepare_qa_features(tok, examples, 16, 16), Contains("got 16"));
+}

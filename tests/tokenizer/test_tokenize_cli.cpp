@@ -54,3 +54,42 @@ TEST_CASE("bertlab tokenize: --jsonl answers every golden case as HF", "[tokeniz
     CHECK(answers[id].value("result", json()).dump() == test_case["expected"].dump());
   }
 }
+
+TEST_CASE("bertlab tokenize: --jsonl answers a hostile line with an error and goes on", "[tokenizer][cli]") {
+  const auto vocab = bertlab::testing::fixture("models/tiny-bert");
+  if (!vocab) return;
+  const fs::path cli = fs::path(BERTLAB_BINARY_DIR) / "examples" / "bertlab";
+  const fs::path cases = fs::temp_directory_path() / "bertlab_tokenize_cli_hostile.jsonl";
+  const fs::path results = fs::temp_directory_path() / "bertlab_tokenize_cli_hostile_results.jsonl";
+  {
+    std::ofstream file(cases);
+    // Padding one row to 10^8 tokens took 7.8 GB and then aborted, losing every later line.
+    file << R"({"id": "huge", "call": {"text": "hi", "padding": "max_length", "max_length": 100000000}})" << "\n";
+    // 1,000 rows of 10,000 tokens each: every row is allowed, their sum is not.
+    file << R"({"id": "batch", "call": {"padding": "max_length", "max_length": 10000, "text": [)";
+    for (int i = 0; i < 1000; ++i) file << (i ? ", " : "") << "\"hi\"";
+    file << "]}}\n";
+    file << std::string(100000, '[') << std::string(100000, ']') << "\n";  // crashed the parser's recursion
+    file << "not json\n";
+    file << R"({"id": 7, "call": {"text": 5}})" << "\n";
+    file << R"({"id": "ok", "call": {"text": "hi", "padding": "max_length", "max_length": 5}})" << "\n";
+  }
+  const std::string command = fmt::format(R"("{}" tokenize --model "{}" --jsonl < "{}" > "{}" 2>/dev/null)",
+                                          cli.string(), vocab->string(), cases.string(), results.string());
+  const int status = std::system(command.c_str());
+  const std::vector<json> lines = read_jsonl(results);
+  fs::remove(cases);
+  fs::remove(results);
+  CHECK(status == 0);
+  REQUIRE(lines.size() == 6);
+  CHECK(lines[0]["id"] == "huge");
+  CHECK_THAT(lines[0].value("error", ""), Catch::Contains("max_length") && Catch::Contains("1000000"));
+  CHECK(lines[1]["id"] == "batch");
+  CHECK_THAT(lines[1].value("error", ""), Catch::Contains("1000 rows of 10000") && Catch::Contains("1000000"));
+  CHECK_THAT(lines[2].value("error", ""), Catch::Contains("nested deeper than"));
+  CHECK_THAT(lines[3].value("error", ""), Catch::Contains("parse error"));
+  CHECK(lines[4]["id"] == 7);
+  CHECK_THAT(lines[4].value("error", ""), Catch::Contains("\"text\""));
+  CHECK(lines[5]["id"] == "ok");
+  CHECK(lines[5]["result"]["input_ids"] == json({101, 7632, 102, 0, 0}));
+}
