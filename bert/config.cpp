@@ -44,8 +44,8 @@ BertConfig BertConfig::from_json_string(const std::string& text, const std::stri
     for (const auto& [id, label] : labels) {
       size_t i = 0;
       try { i = std::stoul(id); } catch (const std::exception&) { i = labels.size(); }
-      BERT_CHECK(i < labels.size(), "{}: field \"id2label\": expected keys \"0\"..\"{}\", got \"{}\"", source,
-                 labels.size() - 1, id);
+      BERT_CHECK(i < labels.size(), "{}: field \"id2label\": expected keys \"0\"..\"{}\", got {}", source,
+                 labels.size() - 1, json_excerpt(id));
       c.id2label[i] = label;
     }
   } else if (j.contains("num_labels")) {
@@ -75,10 +75,10 @@ void BertConfig::validate() const {
                              {"type_vocab_size", type_vocab_size}})
     BERT_CHECK(value > 0, "field \"{}\": expected a positive integer, got {}", name, value);
   BERT_CHECK(hidden_act == "gelu" || hidden_act == "gelu_new" || hidden_act == "relu",
-             "field \"hidden_act\": expected \"gelu\", \"gelu_new\" or \"relu\", got \"{}\"", hidden_act);
+             "field \"hidden_act\": expected \"gelu\", \"gelu_new\" or \"relu\", got {}", json_excerpt(hidden_act));
   BERT_CHECK(position_embedding_type == "absolute",
-             "field \"position_embedding_type\": only \"absolute\" is implemented, got \"{}\"",
-             position_embedding_type);
+             "field \"position_embedding_type\": only \"absolute\" is implemented, got {}",
+             json_excerpt(position_embedding_type));
 }
 
 std::string BertConfig::to_json_string() const {
