@@ -65,14 +65,10 @@ bool reads_as_float(const std::string& dtype) { return dtype == "F32" || dtype =
 bool reads_as_ids(const std::string& dtype) { return dtype == "I64" || dtype == "I32"; }
 
 // numel(shape) × element_size, or nothing when the product overflows int64: a hostile header
-// can claim sizes like [2^40, 2^40], and signed overflow is undefined behaviour in C++.
+// can claim sizes like [2^40, 2^40].
 std::optional<int64_t> byte_size(const Shape& shape, int64_t element_size) {
-  int64_t bytes = element_size;
-  for (int64_t s : shape) {
-    if (s != 0 && bytes > std::numeric_limits<int64_t>::max() / s) return std::nullopt;
-    bytes *= s;
-  }
-  return bytes;
+  const std::optional<int64_t> n = checked_numel(shape);
+  return n ? checked_mul(*n, element_size) : std::nullopt;
 }
 
 // ---- The JSON header ---------------------------------------------------------------------------
