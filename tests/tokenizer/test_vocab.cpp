@@ -41,7 +41,7 @@ TEST_CASE("Vocab: an id outside the vocabulary is an error", "[tokenizer]") {
   CHECK_THROWS_WITH(vocab.token(-1), Contains("expected an id in [0, 24), got -1"));
 }
 
-TEST_CASE("Vocab: lines end as Python's text mode ends them: \\n, \\r\\n or \\r", "[tokenizer]") {
+TEST_CASE("Vocab: a line ends at LF, CRLF or CR, as Python's text mode reads it", "[tokenizer]") {
   // HF's load_vocab: open(vocab_file, "r", encoding="utf-8").readlines(), then
   // token.rstrip("\n"). Text mode turns "\r\n" and a lone "\r" into "\n" before readlines sees
   // them, so a vocab.txt saved on Windows reads the same; other control characters (\t, \f) and
