@@ -61,9 +61,10 @@ inline size_t json_too_deep_at(std::string_view text) {
 }
 
 // nlohmann::json::parse(text), throwing ErrorT("<source>: not valid JSON: <why>") on a syntax
-// error or on nesting deeper than kMaxJsonDepth.
-template <typename ErrorT>
-nlohmann::json parse_json(std::string_view text, std::string_view source) {
+// error or on nesting deeper than kMaxJsonDepth. JsonT = nlohmann::ordered_json keeps the
+// keys in file order.
+template <typename ErrorT, typename JsonT = nlohmann::json>
+JsonT parse_json(std::string_view text, std::string_view source) {
   if (const size_t at = json_too_deep_at(text); at != std::string_view::npos) {
     throw ErrorT(fmt::format(
         "{}: not valid JSON: nested deeper than {} levels at byte {}: expected at most {} arrays/objects "
@@ -71,8 +72,8 @@ nlohmann::json parse_json(std::string_view text, std::string_view source) {
         source, kMaxJsonDepth, at, kMaxJsonDepth));
   }
   try {
-    return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+    return JsonT::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {  // the same exception type for both JsonT
     // nlohmann quotes the text it last read, which can be a whole long string: cut it.
     throw ErrorT(fmt::format("{}: not valid JSON: {}", source, text_excerpt(e.what(), 200)));
   }

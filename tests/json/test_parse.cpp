@@ -25,6 +25,13 @@ TEST_CASE("parse_json: nesting is capped at kMaxJsonDepth levels", "[json]") {
   CHECK_THROWS_WITH(parse_json<std::runtime_error>(objects, "deep.json"), Contains("deeper than 256"));
 }
 
+TEST_CASE("parse_json: ordered_json keeps the keys in file order", "[json]") {
+  const auto j = parse_json<std::runtime_error, nlohmann::ordered_json>(R"({"b": 1, "a": 2})", "o.json");
+  CHECK(j.begin().key() == "b");
+  CHECK_THROWS_WITH((parse_json<std::runtime_error, nlohmann::ordered_json>(nested_arrays(300), "o.json")),
+                    Contains("o.json: not valid JSON: nested deeper"));
+}
+
 TEST_CASE("parse_json: brackets inside strings are text, not nesting", "[json]") {
   // 300 '[' inside a string, and an escaped quote that does not end the string
   const std::string text = "{\"s\": \"\\\"" + std::string(300, '[') + "\"}";
