@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #include <unistd.h>  // sysconf
 
@@ -183,7 +184,11 @@ int64_t IntTensor::size(int64_t d) const {
 }
 
 int64_t physical_memory_bytes() {
-  static const int64_t bytes = static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
+  static const int64_t bytes = [] {
+    const int64_t pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+    // sysconf says -1 when it cannot tell: then there is no limit to check against
+    return pages > 0 && page_size > 0 ? pages * page_size : std::numeric_limits<int64_t>::max();
+  }();
   return bytes;
 }
 
