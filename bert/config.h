@@ -3,8 +3,11 @@
 // Field names are config.json's; defaults are bert-base-uncased's:
 //   L = num_hidden_layers 12, H = hidden_size 768, N = num_attention_heads 12,
 //   I = intermediate_size 3072, V = vocab_size 30522, P = max_position_embeddings 512.
-// Unknown fields are ignored (HF writes many); a field of the wrong type, a missing size field,
-// or hidden_size not divisible by num_attention_heads is an error naming the field.
+// Unknown fields are ignored (HF writes many). Everything else is checked before a tensor is
+// made, with an error naming the file and the field: a field of the wrong type, a missing or
+// non-positive size, hidden_size not divisible by num_attention_heads, pad_token_id outside
+// [0, vocab_size), layer_norm_eps <= 0, a dropout outside [0, 1], and a model whose float32
+// weights would not fit in this machine's memory.
 #pragma once
 
 #include <filesystem>
@@ -46,7 +49,7 @@ struct BertConfig {
   static BertConfig from_json_string(const std::string& text, const std::string& source = "config.json");
   static BertConfig from_json_file(const std::filesystem::path& path);
   std::string to_json_string() const;  // what save_pretrained writes
-  void validate() const;
+  void validate() const;  // the checks above; BertModel calls it before building anything
 };
 
 }  // namespace bertlab::bert

@@ -21,9 +21,17 @@ Tensor extended_attention_mask(const IntTensor& attention_mask) {
   return mask;
 }
 
-BertModel::BertModel(const BertConfig& config_, bool add_pooling_layer)
-    : config(config_), embeddings(config_), encoder(config_) {
+namespace {
+// The config, checked: called in the first member initializer, so that a bad config (too big
+// for memory, say) fails before the embeddings and encoder allocate anything.
+const BertConfig& validated(const BertConfig& config) {
   config.validate();
+  return config;
+}
+}  // namespace
+
+BertModel::BertModel(const BertConfig& config_, bool add_pooling_layer)
+    : config(validated(config_)), embeddings(config), encoder(config) {
   register_module("embeddings", embeddings);
   register_module("encoder", encoder);
   if (add_pooling_layer) {

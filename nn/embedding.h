@@ -1,7 +1,8 @@
 // nn::Embedding: a table of num_embeddings vectors of size embedding_dim, looked up by id.
 //   Embedding word_embeddings(30522, 768, /*padding_idx=*/0);
 //   word_embeddings.forward(input_ids)   // [B, S] ids -> [B, S, 768]
-// The padding_idx row starts at zero and never receives a gradient.
+// The padding_idx row (-1: none, else a row of the table) starts at zero and never receives a
+// gradient.
 #pragma once
 
 #include "nn/module.h"  // defines: Module

@@ -14,12 +14,7 @@ std::string read_text_file(const std::filesystem::path& path, const std::string&
 }
 
 nlohmann::json parse_json_object(const std::string& text, const std::string& source) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(fmt::format("{}: not valid JSON: {}", source, e.what()));
-  }
+  const nlohmann::json j = parse_json<Error>(text, source);
   BERT_CHECK(j.is_object(), "{}: expected a JSON object, got {}", source, j.type_name());
   return j;
 }

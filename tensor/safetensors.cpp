@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "json/parse.h"  // defines: parse_json, json_excerpt
 #include "tensor/error.h"
 
 namespace bertlab {
@@ -64,14 +65,10 @@ bool reads_as_float(const std::string& dtype) { return dtype == "F32" || dtype =
 bool reads_as_ids(const std::string& dtype) { return dtype == "I64" || dtype == "I32"; }
 
 // numel(shape) × element_size, or nothing when the product overflows int64: a hostile header
-// can claim sizes like [2^40, 2^40], and signed overflow is undefined behaviour in C++.
+// can claim sizes like [2^40, 2^40].
 std::optional<int64_t> byte_size(const Shape& shape, int64_t element_size) {
-  int64_t bytes = element_size;
-  for (int64_t s : shape) {
-    if (s != 0 && bytes > std::numeric_limits<int64_t>::max() / s) return std::nullopt;
-    bytes *= s;
-  }
-  return bytes;
+  const std::optional<int64_t> n = checked_numel(shape);
+  return n ? checked_mul(*n, element_size) : std::nullopt;
 }
 
 // ---- The JSON header ---------------------------------------------------------------------------
@@ -80,11 +77,12 @@ std::optional<int64_t> byte_size(const Shape& shape, int64_t element_size) {
 std::vector<int64_t> read_sizes(const json& entry, const char* field, const std::string& where) {
   BERT_CHECK(entry.contains(field) && entry[field].is_array(),
              "{}: \"{}\" must be an array of non-negative integers, got {}", where, field,
-             entry.contains(field) ? entry[field].dump() : "nothing");
+             entry.contains(field) ? json_excerpt(entry[field]) : "nothing");
   std::vector<int64_t> sizes;
   for (const json& v : entry[field]) {
     BERT_CHECK(v.is_number_unsigned() && v.get<uint64_t>() <= uint64_t(std::numeric_limits<int64_t>::max()),
-               "{}: \"{}\" must be an array of non-negative integers, got {}", where, field, entry[field].dump());
+               "{}: \"{}\" must be an array of non-negative integers, got {}", where, field,
+               json_excerpt(entry[field]));
     sizes.push_back(static_cast<int64_t>(v.get<uint64_t>()));
   }
   return sizes;
@@ -93,12 +91,12 @@ std::vector<int64_t> read_sizes(const json& entry, const char* field, const std:
 // One tensor's description, checked against itself and the size of the data section.
 SafetensorsEntry parse_entry(const json& value, int64_t data_size, const std::string& where) {
   BERT_CHECK(value.is_object(), "{}: expected an object with dtype, shape and data_offsets, got {}", where,
-             value.dump());
+             json_excerpt(value));
   BERT_CHECK(value.contains("dtype") && value["dtype"].is_string(), "{}: \"dtype\" must be a string, got {}",
-             where, value.dump());
+             where, json_excerpt(value));
   SafetensorsEntry entry;
   entry.dtype = value["dtype"].get<std::string>();
-  BERT_CHECK(kDtypeSizes.count(entry.dtype), "{}: unknown dtype \"{}\"", where, entry.dtype);
+  BERT_CHECK(kDtypeSizes.count(entry.dtype), "{}: unknown dtype {}", where, json_excerpt(entry.dtype));
   entry.shape = read_sizes(value, "shape", where);
   const std::vector<int64_t> offsets = read_sizes(value, "data_offsets", where);
   BERT_CHECK(offsets.size() == 2, "{}: \"data_offsets\" must be [begin, end], got {}", where, offsets);
@@ -117,11 +115,12 @@ SafetensorsEntry parse_entry(const json& value, int64_t data_size, const std::st
 
 // "__metadata__": free-form text, so every value must be a string.
 std::map<std::string, std::string> parse_metadata(const json& value, const std::string& file) {
-  BERT_CHECK(value.is_object(), "safetensors '{}': __metadata__ must be an object, got {}", file, value.dump());
+  BERT_CHECK(value.is_object(), "safetensors '{}': __metadata__ must be an object, got {}", file,
+             json_excerpt(value));
   std::map<std::string, std::string> metadata;
   for (const auto& [key, text] : value.items()) {
-    BERT_CHECK(text.is_string(), "safetensors '{}': __metadata__ '{}' must be a string, got {}", file, key,
-               text.dump());
+    BERT_CHECK(text.is_string(), "safetensors '{}': __metadata__ '{}' must be a string, got {}", file,
+               text_excerpt(key), json_excerpt(text));
     metadata[key] = text.get<std::string>();
   }
   return metadata;
@@ -141,11 +140,11 @@ void check_tiling(const std::map<std::string, SafetensorsEntry>& entries, int64_
   for (const auto& [name, entry] : by_offset) {
     BERT_CHECK(entry->begin >= covered,
                "safetensors '{}': tensor '{}' overlaps {}: it starts at byte {}, before that one ends at {}", file,
-               *name, previous, entry->begin, covered);
+               text_excerpt(*name), previous, entry->begin, covered);
     BERT_CHECK(entry->begin == covered, "safetensors '{}': bytes [{}, {}) before tensor '{}' belong to no tensor",
-               file, covered, entry->begin, *name);
+               file, covered, entry->begin, text_excerpt(*name));
     covered = entry->end;
-    previous = "tensor '" + *name + "'";
+    previous = "tensor '" + text_excerpt(*name) + "'";
   }
   BERT_CHECK(covered == data_size, "safetensors '{}': the last {} bytes of the file belong to no tensor", file,
              data_size - covered);
@@ -198,16 +197,14 @@ SafetensorsFile::SafetensorsFile(std::shared_ptr<char> bytes, int64_t size, std:
              file, size - 8, header_size);
   data_start_ = 8 + static_cast<int64_t>(header_size);
   const int64_t data_size = size - data_start_;
-  json header;
-  try {
-    header = json::parse(bytes_.get() + 8, bytes_.get() + data_start_);
-  } catch (const json::exception& e) {
-    throw Error(fmt::format("safetensors '{}': the header is not valid JSON: {}", file, e.what()));
-  }
-  BERT_CHECK(header.is_object(), "safetensors '{}': the header must be a JSON object, got {}", file, header.dump());
+  const json header = parse_json<Error>(std::string_view(bytes_.get() + 8, header_size),
+                                        fmt::format("safetensors '{}': the header", file));
+  BERT_CHECK(header.is_object(), "safetensors '{}': the header must be a JSON object, got {}", file,
+             json_excerpt(header));
   for (const auto& [name, value] : header.items()) {
     if (name == "__metadata__") metadata_ = parse_metadata(value, file);
-    else entries_[name] = parse_entry(value, data_size, fmt::format("safetensors '{}': tensor '{}'", file, name));
+    else entries_[name] = parse_entry(value, data_size, fmt::format("safetensors '{}': tensor '{}'", file,
+                                                                     text_excerpt(name)));
   }
   check_tiling(entries_, data_size, file);
 }

@@ -1,12 +1,25 @@
-#include "tensor/shape.h"  // defines: numel, contiguous_strides, normalize_dim, broadcast_shapes
+#include "tensor/shape.h"  // defines: numel, checked_mul, checked_numel, contiguous_strides, ...
 
 #include "tensor/error.h"
 
 namespace bertlab {
 
 int64_t numel(const Shape& shape) {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
+  const std::optional<int64_t> n = checked_numel(shape);
+  BERT_CHECK(n, "numel: too many elements: expected a product of sizes below 2^63, got {}", shape);
+  return *n;
+}
+
+std::optional<int64_t> checked_mul(int64_t a, int64_t b) {
+  int64_t product = 0;
+  if (__builtin_mul_overflow(a, b, &product)) return std::nullopt;  // GCC/Clang: exact check
+  return product;
+}
+
+std::optional<int64_t> checked_numel(const Shape& shape) {
+  std::optional<int64_t> n = 1;
+  for (int64_t s : shape)
+    if (n) n = checked_mul(*n, s);
   return n;
 }
 

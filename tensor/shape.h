@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,15 @@ namespace bertlab {
 
 using Shape = std::vector<int64_t>;
 
-// Number of elements: the product of the sizes (1 for a scalar, shape []).
+// Number of elements: the product of the sizes (1 for a scalar, shape []). Throws when the
+// product does not fit in int64: a wrapped count would make a tiny buffer that code then
+// writes far past (an intermediate_size of 2^62 + 1 once got 4 bytes for [768, 2^62 + 1]).
 int64_t numel(const Shape& shape);
+
+// Size arithmetic that says when it overflows instead of wrapping (signed overflow is also
+// undefined behaviour in C++): the result, or std::nullopt when it does not fit in int64.
+std::optional<int64_t> checked_mul(int64_t a, int64_t b);
+std::optional<int64_t> checked_numel(const Shape& shape);
 
 // Row-major strides: strides[d] = product of sizes after d.  [2, 3, 4] -> [12, 4, 1].
 Shape contiguous_strides(const Shape& shape);

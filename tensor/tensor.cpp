@@ -1,8 +1,11 @@
-#include "tensor/tensor.h"  // defines: Tensor, IntTensor, to_float
+#include "tensor/tensor.h"  // defines: Tensor, IntTensor, to_float, physical_memory_bytes
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
+
+#include <unistd.h>  // sysconf
 
 #ifdef __GLIBC__
 #include <malloc.h>  // mallopt
@@ -38,13 +41,19 @@ bool keep_freed_memory_for_reuse() {
 }
 
 // One allocation of numel floats (at least one, so data() is never null), uninitialized.
+// Sizes are checked first: a count or a byte size that overflows int64, or more bytes than
+// the machine has, is an error before malloc (Linux may say yes to a huge malloc and kill
+// the process later, when the pages are touched).
 Tensor allocate(const Shape& shape) {
   static const bool malloc_tuned = keep_freed_memory_for_reuse();
   (void)malloc_tuned;
   for (int64_t s : shape) BERT_CHECK(s >= 0, "Tensor: negative size in shape {}", shape);
-  const auto n = static_cast<size_t>(std::max<int64_t>(bertlab::numel(shape), 1));
-  void* p = std::malloc(n * sizeof(float));
-  BERT_CHECK(p != nullptr, "Tensor: out of memory allocating {} floats for shape {}", n, shape);
+  const int64_t n = std::max<int64_t>(bertlab::numel(shape), 1);
+  const std::optional<int64_t> bytes = checked_mul(n, sizeof(float));
+  BERT_CHECK(bytes, "Tensor: shape {} needs more than 2^63 bytes", shape);
+  void* p = *bytes <= physical_memory_bytes() ? std::malloc(*bytes) : nullptr;
+  BERT_CHECK(p != nullptr, "Tensor: out of memory: shape {} needs {} bytes, this machine has {}", shape, *bytes,
+             physical_memory_bytes());
   auto impl = std::make_shared<TensorImpl>();
   impl->data = std::shared_ptr<float>(static_cast<float*>(p), std::free);
   impl->shape = shape;
@@ -166,6 +175,15 @@ IntTensor::IntTensor(std::vector<int64_t> values, Shape shape_) : data(std::move
 
 int64_t IntTensor::size(int64_t d) const {
   return shape[normalize_dim(d, static_cast<int64_t>(shape.size()), "IntTensor::size")];
+}
+
+int64_t physical_memory_bytes() {
+  static const int64_t bytes = [] {
+    const int64_t pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+    // sysconf says -1 when it cannot tell: then there is no limit to check against
+    return pages > 0 && page_size > 0 ? pages * page_size : std::numeric_limits<int64_t>::max();
+  }();
+  return bytes;
 }
 
 Tensor to_float(const IntTensor& ids) {

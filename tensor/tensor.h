@@ -119,4 +119,8 @@ struct IntTensor {
 // Copy between the two kinds (e.g. an attention mask of 0/1 ids into floats).
 Tensor to_float(const IntTensor& ids);
 
+// The machine's physical memory in bytes (sysconf). No tensor may be bigger, and BertConfig
+// checks that a model's weights fit before building one.
+int64_t physical_memory_bytes();
+
 }  // namespace bertlab

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub/resolve.h"        // defines: resolve_model
+#include "json/parse.h"          // defines: parse_json
 #include "tokenizer/error.h"    // defines: TokenizerError
 #include "tokenizer/unicode.h"  // defines: decode_utf8
 
@@ -27,13 +28,15 @@ namespace {
 // do_lower_case and model_max_length from tokenizer_config.json; other keys are ignored.
 TokenizerConfig read_tokenizer_config(const fs::path& path) {
   TokenizerConfig config;
-  std::ifstream file(path);
-  const nlohmann::json json = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
+  std::ifstream file(path, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  const nlohmann::json json =
+      parse_json<TokenizerError>(text, "BertTokenizer: bad tokenizer_config.json " + path.string());
   if (!json.is_object()) {
     throw TokenizerError(fmt::format(
-        "BertTokenizer: bad tokenizer_config.json: expected a JSON object, got unparsable text "
-        "in {}. Hint: check the file, or delete it to use the defaults",
-        path.string()));
+        "BertTokenizer: bad tokenizer_config.json: expected a JSON object, got {} in {}. Hint: "
+        "check the file, or delete it to use the defaults",
+        json.type_name(), path.string()));
   }
   if (auto it = json.find("do_lower_case"); it != json.end() && it->is_boolean()) {
     config.do_lower_case = it->get<bool>();

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "json/parse.h"       // defines: json_excerpt
 #include "tokenizer/error.h"  // defines: TokenizerError
 
 namespace bertlab::tokenizer {
@@ -24,7 +25,7 @@ void expect(bool ok, std::string_view key, std::string_view expected, const json
   throw TokenizerError(
       fmt::format("json case: bad \"{}\": expected {}, got {}. Hint: see "
                   "docs/tokenizer.md for the case format",
-                  key, expected, got.dump()));
+                  key, expected, json_excerpt(got)));
 }
 
 // The argument `key` of `object`; absent or null means "not passed", as in Python: `fallback`.

@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 
 #include "tokenizer/error.h"  // defines: TokenizerError
 
@@ -17,9 +19,18 @@ Vocab Vocab::from_file(const std::filesystem::path& path) {
         "model folder that holds vocab.txt, or the path of the vocab file itself",
         path.string()));
   }
-  // HF strips only the trailing "\n" of each line, so a token may be any other text.
+  // HF's load_vocab: open(vocab_file, "r", encoding="utf-8").readlines(), then
+  // token.rstrip("\n"). Python's text mode reads "\r\n" and a lone "\r" as "\n" too, so a
+  // line ends at any of the three; everything else (spaces, tabs, other control characters)
+  // is part of the token.
+  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
   std::vector<std::string> tokens;
-  for (std::string line; std::getline(file, line);) tokens.push_back(std::move(line));
+  for (size_t begin = 0; begin < text.size();) {
+    const size_t end = std::min(text.find_first_of("\r\n", begin), text.size());
+    tokens.push_back(text.substr(begin, end - begin));
+    const bool crlf = text.compare(end, 2, "\r\n") == 0;
+    begin = end + (crlf ? 2 : 1);
+  }
   return Vocab(std::move(tokens), path.string());
 }
 

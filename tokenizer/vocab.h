@@ -2,6 +2,7 @@
 //
 // vocab.txt holds one token per line and a token's id is its 0-based line number:
 //   line 0 "[PAD]" -> id 0, ..., line 2023 "this" -> id 2023, line 2239 "##on" -> id 2239.
+// A line ends at "\n", "\r\n" or "\r", as Python's text mode reads it for HF's load_vocab.
 // Lookups go through a hash table and accept a std::string_view, so the WordPiece loop can look
 // up a slice of a word without building a std::string for it.
 #pragma once

@@ -9,14 +9,24 @@
 
 namespace bertlab::kernels {
 
+namespace {
+// A row with no finite maximum holds only -inf and NaN (max() skips NaN: NaN < m is false).
+// Any NaN makes the whole row NaN, as in PyTorch; a row of -inf only (fully masked) becomes
+// zeros (see softmax.h). `row` may be `y` itself.
+void fill_row_without_max(const float* row, float* y, int64_t n) {
+  const bool has_nan = std::any_of(row, row + n, [](float v) { return std::isnan(v); });
+  std::fill_n(y, n, has_nan ? std::numeric_limits<float>::quiet_NaN() : 0.0f);
+}
+}  // namespace
+
 void softmax_row_ref(const float* x, const float* mask, float* y, int64_t n) {
   float max = -std::numeric_limits<float>::infinity();
   for (int64_t i = 0; i < n; ++i) {
     y[i] = mask ? x[i] + mask[i] : x[i];
     max = std::max(max, y[i]);
   }
-  if (max == -std::numeric_limits<float>::infinity()) {  // everything masked
-    for (int64_t i = 0; i < n; ++i) y[i] = 0.0f;
+  if (max == -std::numeric_limits<float>::infinity()) {  // every entry -inf or NaN
+    fill_row_without_max(y, y, n);
     return;
   }
   float sum = 0.0f;
@@ -85,8 +95,8 @@ void softmax_row_simd(const float* x, const float* mask, float* y, int64_t n) {
     x = y;
   }
   const float max = max_simd(x, n);
-  if (max == kMinusInf) {  // everything masked
-    std::fill_n(y, n, 0.0f);
+  if (max == kMinusInf) {  // every entry -inf or NaN
+    fill_row_without_max(x, y, n);
     return;
   }
   const float sum = sum_exp_simd(x, max, y, n);

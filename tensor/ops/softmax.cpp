@@ -5,7 +5,8 @@
 //   dx[i] += Σ_j dy[j] y[j] (δij - y[i]) = y[i] (dy[i] - Σ_j dy[j] y[j]).
 // Only y is needed (it is the op's output); the mask is a constant (no gradient).
 // Attention uses it with scores [B, N, S, S] and mask [B, 1, 1, S]: 0 keeps a key, -inf drops it,
-// so padded keys get probability exactly 0.
+// so padded keys get probability exactly 0. A NaN in a row makes the row NaN, as in PyTorch; a
+// row with every key dropped is zeros (where HF's finite mask gives 1/S: kernels/softmax.h).
 // Reference: https://pytorch.org/docs/1.13/generated/torch.nn.Softmax.html
 #include "tensor/autograd.h"
 #include "tensor/error.h"

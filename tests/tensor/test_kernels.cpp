@@ -167,6 +167,26 @@ TEST_CASE("softmax_row: simd gives zeros for a fully masked row", "[kernels]") {
   REQUIRE((y[0] == 0.0f && y[1] == 0.0f && y[2] == 0.0f));
 }
 
+TEST_CASE("softmax_row: a NaN anywhere in the row makes the whole row NaN, as in PyTorch", "[kernels]") {
+  const int64_t n = KERNEL_SIZES;
+  const int where = GENERATE(0, 1, 2);  // one NaN, every entry NaN, NaN under a -inf mask
+  CAPTURE(n, where);
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  auto x = random_floats(n, 2, -5.0f, 5.0f);
+  std::vector<float> mask(n, 0.0f);
+  if (where == 0) x[n / 2] = nan;
+  if (where == 1) std::fill(x.begin(), x.end(), nan);
+  if (where == 2) {
+    std::fill(mask.begin(), mask.end(), -inf);  // fully masked, but NaN + -inf is still NaN
+    x[n - 1] = nan;
+  }
+  for (auto* softmax_row : {&softmax_row_ref, &softmax_row_simd}) {
+    std::vector<float> y(n, 7.0f);
+    softmax_row(x.data(), mask.data(), y.data(), n);
+    for (int64_t i = 0; i < n; ++i) REQUIRE(std::isnan(y[i]));
+  }
+}
+
 TEST_CASE("softmax_row_backward: simd matches ref and accumulates into dx", "[kernels]") {
   const int64_t n = KERNEL_SIZES;
   CAPTURE(n);

@@ -386,6 +386,22 @@ TEST_CASE("SafetensorsFile: rejects malformed files with a message naming file a
   }
 }
 
+TEST_CASE("SafetensorsFile: a deeply nested or huge header value is a short error, not a crash", "[safetensors]") {
+  // 100000 nested arrays: dumping the entry for the error message overflowed the stack.
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  CHECK_THROWS_WITH(SafetensorsFile::from_bytes(file_bytes("{\"a\": " + deep + "}"), "deep.safetensors"),
+                    Contains("safetensors 'deep.safetensors'") && Contains("nested deeper than 256 levels"));
+  // A 100000-character dtype is quoted as ~80 bytes.
+  const std::string header = "{\"a\": {\"dtype\": 5, \"shape\": [\"" + std::string(100000, 'x') + "\"]}}";
+  try {
+    SafetensorsFile::from_bytes(file_bytes(header), "long.safetensors");
+    FAIL("no error thrown");
+  } catch (const Error& e) {
+    CHECK_THAT(e.what(), Contains("tensor 'a'") && Contains("xxx..."));
+    CHECK(std::string(e.what()).size() < 400);
+  }
+}
+
 TEST_CASE("SafetensorsFile: asking for the wrong tensor or dtype says which and why", "[safetensors]") {
   const std::string header = R"({"f64": {"dtype": "F64", "shape": [1], "data_offsets": [0, 8]},
                                  "ids": {"dtype": "I64", "shape": [1], "data_offsets": [8, 16]},

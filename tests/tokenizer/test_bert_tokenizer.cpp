@@ -133,3 +133,12 @@ TEST_CASE("BertTokenizer: bad input is a clear error", "[tokenizer]") {
   CHECK_THROWS_WITH(BertTokenizer::from_pretrained(dir.path.string()),
                     Contains("bad tokenizer_config.json"));
 }
+
+TEST_CASE("BertTokenizer: a deeply nested tokenizer_config.json is an error", "[tokenizer]") {
+  ScratchDir dir("bert_tokenizer_deep_config");
+  dir.write("vocab.txt", bertlab::testing::vocab_file_text(bertlab::testing::kTinyTokens));
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  dir.write("tokenizer_config.json", "{\"do_lower_case\": " + deep + "}");
+  CHECK_THROWS_WITH(BertTokenizer::from_pretrained(dir.path.string()),
+                    Contains("tokenizer_config.json") && Contains("nested deeper than 256 levels"));
+}

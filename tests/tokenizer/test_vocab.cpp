@@ -40,3 +40,24 @@ TEST_CASE("Vocab: an id outside the vocabulary is an error", "[tokenizer]") {
   CHECK_THROWS_AS(vocab.token(24), TokenizerError);
   CHECK_THROWS_WITH(vocab.token(-1), Contains("expected an id in [0, 24), got -1"));
 }
+
+TEST_CASE("Vocab: a line ends at LF, CRLF or CR, as Python's text mode reads it", "[tokenizer]") {
+  // HF's load_vocab: open(vocab_file, "r", encoding="utf-8").readlines(), then
+  // token.rstrip("\n"). Text mode turns "\r\n" and a lone "\r" into "\n" before readlines sees
+  // them, so a vocab.txt saved on Windows reads the same; other control characters (\t, \f) and
+  // spaces stay part of the token, and an empty line is the token "".
+  ScratchDir dir("vocab_crlf");
+  const Vocab crlf = Vocab::from_file(dir.write("crlf.txt", "[PAD]\r\nhello\r\n##s\r\n"));
+  CHECK(crlf.size() == 3);
+  CHECK(crlf.find("hello") == 1);
+  CHECK(crlf.find("##s") == 2);
+  CHECK(crlf.max_token_bytes() == 5);
+  // Checked with python3: the file below reads as ['a', 'b', '', 'c', 'd \t\x0ce'].
+  const Vocab mixed = Vocab::from_file(dir.write("mixed.txt", "a\rb\r\r\nc\nd \t\fe\r"));
+  CHECK(mixed.size() == 5);
+  CHECK(mixed.find("a") == 0);
+  CHECK(mixed.find("b") == 1);
+  CHECK(mixed.find("") == 2);  // "\r\r\n" is two line ends: "b", then an empty line
+  CHECK(mixed.find("c") == 3);
+  CHECK(mixed.find("d \t\fe") == 4);
+}
