@@ -1,4 +1,4 @@
-// Parity with HuggingFace transformers + PyTorch on the tiny checkpoints in ../shared/fixtures:
+// Parity with HuggingFace transformers + PyTorch on the tiny checkpoints in <fixtures>/models:
 // every output, loss and parameter gradient, within the tolerances of the fixture READMEs.
 #include <catch2/catch.hpp>
 
@@ -76,7 +76,7 @@ TEST_CASE("save_pretrained: a saved model loads back with identical outputs", "[
   std::filesystem::remove_all(out_dir);
   save_pretrained(*model, model->bert.config, out_dir);
   auto again = from_pretrained<BertForMaskedLM>(out_dir);
-  const IntTensor ids({101, 7592, 103, 102}, {1, 4});
+  const IntTensor ids({101, 1996, 103, 102}, {1, 4});  // [CLS] the [MASK] [SEP] in either vocab
   CHECK_THAT(again->forward(ids).logits, AllClose(model->forward(ids).logits, 0.0, 0.0));
   CHECK(BertConfig::from_json_file(out_dir / "config.json").architectures ==
         std::vector<std::string>{"BertForMaskedLM"});
@@ -105,7 +105,7 @@ TEST_CASE("from_pretrained: legacy names load as in transformers (gamma/beta, de
 
   auto want = from_pretrained<BertForMaskedLM>(dir->string());
   auto got = from_pretrained<BertForMaskedLM>(out.path.string());
-  const IntTensor ids({101, 7592, 103, 102}, {1, 4});
+  const IntTensor ids({101, 1996, 103, 102}, {1, 4});  // [CLS] the [MASK] [SEP] in either vocab
   CHECK_THAT(got->forward(ids).logits, AllClose(want->forward(ids).logits, 0.0, 0.0));
   const LoadReport report = load_weights(*got, SafetensorsFile::open(out.path / "model.safetensors"));
   CHECK(report.renamed_keys.size() == 2 * 6);  // weight+bias of 6 LayerNorms (embeddings, 2 × 2 layers, mlm head)

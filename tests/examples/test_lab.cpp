@@ -36,14 +36,18 @@ std::vector<std::vector<std::pair<std::string, double>>> parse_predictions(const
   return sentences;
 }
 
-// The tokenizer cells print exactly what the notebook printed (In [4]..In [8]).
-void check_tokenizer_cells(const std::string& out) {
-  CHECK_THAT(out, Contains("{'input_ids': [101, 2023, 2003, 1037, 3231, 6251, 102], 'token_type_ids': [0, 0, 0, 0, "
-                           "0, 0, 0], 'attention_mask': [1, 1, 1, 1, 1, 1, 1]}"));
+// The tokenizer cells print exactly what the notebook printed (In [4]..In [8]); the ids only with
+// bert-base-uncased's vocab (the repository's tiny fixture has a small one: same tokens, other ids).
+void check_tokenizer_cells(const std::string& out, bool ids = true) {
+  if (ids) {
+    CHECK_THAT(out, Contains("{'input_ids': [101, 2023, 2003, 1037, 3231, 6251, 102], 'token_type_ids': [0, 0, 0, "
+                             "0, 0, 0, 0], 'attention_mask': [1, 1, 1, 1, 1, 1, 1]}"));
+  }
   CHECK_THAT(out, Contains("Out[5]: ['[CLS]', 'this', 'is', 'a', 'test', 'sentence', '[SEP]']"));
   CHECK_THAT(out, Contains("['[CLS]', 'during', 'the', 'weekend', ',', 'our', 'team', 'participated', 'in', 'a', "
                            "'hack', '##ath', '##on', ',', 'where', 'we', 'developed', 'an', 'innovative', 'app', "
                            "'for', 'tracking', 'daily', 'water', 'intake', '[SEP]']"));
+  if (!ids) return;
   CHECK_THAT(out, Contains("{'input_ids': [101, 2026, 3899, 2003, 19372, 2058, 1996, 2341, 102, 1996, 6518, 1997, "
                            "20229, 17776, 16324, 3561, 1996, 3829, 102], 'token_type_ids': [0, 0, 0, 0, 0, 0, 0, 0, "
                            "0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"));
@@ -96,8 +100,9 @@ TEST_CASE("bertlab lab: every cell runs on the tiny fixture model", "[lab][cli]"
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   for (int n = 3; n <= 19; ++n) CHECK_THAT(run.out, Contains(fmt::format("In [{}]: ", n)));
-  check_tokenizer_cells(run.out);
-  CHECK_THAT(run.out, Contains("Embedding(30522, 32, padding_idx=0)"));
+  const int64_t vocab_size = bertlab::testing::fixture_vocab_size(*dir);
+  check_tokenizer_cells(run.out, vocab_size == 30522);
+  CHECK_THAT(run.out, Contains(fmt::format("Embedding({}, 32, padding_idx=0)", vocab_size)));
   CHECK_THAT(run.out, Contains("torch.Size([1, 26, 32])\ntorch.Size([1, 32])\n"));
   CHECK_THAT(run.out, Contains("In [17]: print(masked_positions)\n[2, 1, 2, 2, 6]\n"));
   const auto sentences = parse_predictions(run.out);

@@ -4,7 +4,7 @@
   BERTLAB_LORA_EXPORT=/tmp/ours ./build/tests/bert_tests "bertlab forward --adapter*"   # writes
       /tmp/ours/adapter (adapter_config.json + adapter_model.safetensors) and /tmp/ours/out.safetensors
       (what `bertlab forward --adapter ... --grads` wrote for tiny-bert's golden inputs)
-  /usr/bin/python3 tests/golden/check_peft_roundtrip.py --base ../shared/fixtures/models/tiny-bert \
+  /usr/bin/python3 tests/golden/check_peft_roundtrip.py --base tests/fixtures/models/tiny-bert \
       --dir /tmp/ours
 
 PEFT loads the adapter with PeftModel.from_pretrained onto transformers' BertForMaskedLM, runs the

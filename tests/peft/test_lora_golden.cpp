@@ -1,4 +1,4 @@
-// LoRA parity with HuggingFace PEFT on ../shared/fixtures/models/tiny-bert-lora (a PEFT-made
+// LoRA parity with HuggingFace PEFT on <fixtures>/models/tiny-bert-lora (a PEFT-made
 // adapter on tiny-bert): outputs, loss, LoRA-only gradients, merged weights and AdamW steps within
 // its README's tolerances; and an adapter of our own (other rank and targets) through the CLI.
 #include <catch2/catch.hpp>

@@ -208,9 +208,9 @@ TEST_CASE("SafetensorsFile: mapped tensors outlive the file object and never wri
 
 namespace {
 
-// tiny-bert's config: hidden 32, intermediate 64, 2 layers, vocab 30522, 64 positions, 2 token types.
-std::map<std::string, Shape> tiny_bert_shapes() {
-  const int64_t H = 32, I = 64, V = 30522, P = 64, T = 2;
+// tiny-bert's config: hidden 32, intermediate 64, 2 layers, vocab V (config.json), 64 positions, 2 token types.
+std::map<std::string, Shape> tiny_bert_shapes(int64_t V) {
+  const int64_t H = 32, I = 64, P = 64, T = 2;
   std::map<std::string, Shape> shapes = {
       {"bert.embeddings.word_embeddings.weight", {V, H}},
       {"bert.embeddings.position_embeddings.weight", {P, H}},
@@ -252,7 +252,7 @@ TEST_CASE("SafetensorsFile: tiny-bert model.safetensors has every BERT tensor", 
   const auto path = testing::fixture("models/tiny-bert/model.safetensors");
   if (!path) return;
   const SafetensorsFile file = SafetensorsFile::open(*path);
-  const std::map<std::string, Shape> expected = tiny_bert_shapes();
+  const std::map<std::string, Shape> expected = tiny_bert_shapes(testing::fixture_vocab_size(path->parent_path()));
   REQUIRE(expected.size() == 14 + 2 * 16);
   CHECK(file.names().size() == expected.size());
   for (const auto& [name, shape] : expected) {
@@ -279,13 +279,16 @@ TEST_CASE("SafetensorsFile: tiny-bert golden.safetensors holds the I64 inputs", 
     CHECK(file.entry(name).dtype == "I64");
     CHECK(file.int_tensor(name).shape == Shape{3, 12});
   }
-  // Sequence 0: "[CLS] this is a [MASK] sentence [SEP]" and 5 × [PAD].
+  // Sequence 0: "[CLS] this is a [MASK] sentence [SEP]" and 5 × [PAD], in the folder's vocab.txt.
+  const std::vector<std::string> vocab = testing::fixture_vocab(path->parent_path());
   const std::vector<int64_t> ids = file.int_tensor("input_ids").data;
-  CHECK(std::vector<int64_t>(ids.begin(), ids.begin() + 12) ==
-        std::vector<int64_t>{101, 2023, 2003, 1037, 103, 6251, 102, 0, 0, 0, 0, 0});
-  CHECK(file.int_tensor("mlm_labels").data[4] == 3231);  // "test"
+  std::vector<std::string> row0;
+  for (int i = 0; i < 12; ++i) row0.push_back(vocab.at(ids[i]));
+  CHECK(row0 == std::vector<std::string>{"[CLS]", "this", "is", "a", "[MASK]", "sentence", "[SEP]", "[PAD]", "[PAD]",
+                                         "[PAD]", "[PAD]", "[PAD]"});
+  CHECK(vocab.at(file.int_tensor("mlm_labels").data[4]) == "test");
   CHECK(file.tensor("mlm_loss").shape() == Shape{});
-  CHECK(file.tensor("mlm_logits").shape() == Shape{3, 12, 30522});
+  CHECK(file.tensor("mlm_logits").shape() == Shape{3, 12, static_cast<int64_t>(vocab.size())});
 }
 
 TEST_CASE("SafetensorsFile: every fixture checkpoint opens and every tensor reads", "[safetensors][golden]") {

@@ -176,7 +176,8 @@ def check_in_browser(html, curves_svg, work):
 
 def main():
     bertlab, source, work = sys.argv[1:4]
-    fixtures = os.environ.get("BERTLAB_FIXTURES") or os.path.join(source, "..", "shared", "fixtures")
+    # the repository's fixtures, or the first folder of $BERTLAB_FIXTURES (tests/support/fixtures.h)
+    fixtures = os.environ.get("BERTLAB_FIXTURES", "").split(":")[0] or os.path.join(source, "tests", "fixtures")
     model = os.path.abspath(os.path.join(fixtures, "models", "tiny-bert"))
     if not os.path.isdir(model):
         skip(f"fixture not found: {model} (set BERTLAB_FIXTURES to the fixtures folder)")
