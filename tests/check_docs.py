@@ -389,7 +389,7 @@ class Checker:
         if not self.bertlab:
             print("note: no bertlab binary given or built: command flags not checked")
         print(f"docs checked: {len(docs)} files, {len(set(self.problems))} problems")
-        return 1 if self.problems else 0
+        return 1 if self.problems or not docs else 0  # no doc found: a wrong folder, not a pass
 
 
 def main():

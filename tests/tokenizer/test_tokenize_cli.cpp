@@ -56,7 +56,7 @@ TEST_CASE("bertlab tokenize: --jsonl answers every golden case as HF", "[tokeniz
 }
 
 TEST_CASE("bertlab tokenize: --jsonl answers a hostile line with an error and goes on", "[tokenizer][cli]") {
-  const auto vocab = bertlab::testing::fixture("models/tiny-bert");
+  const auto vocab = bertlab::testing::fixture("vocab/bert-base-uncased");
   if (!vocab) return;
   const fs::path cli = fs::path(BERTLAB_BINARY_DIR) / "examples" / "bertlab";
   const fs::path cases = fs::temp_directory_path() / "bertlab_tokenize_cli_hostile.jsonl";
