@@ -109,34 +109,34 @@ void in_file(const std::string& source, Check check) {
 BertConfig BertConfig::from_json_string(const std::string& text, const std::string& source) {
   const json j = parse_json_object(text, source);
   BertConfig c;
-  read_field(j, "architectures", c.architectures, source);
-  read_field(j, "model_type", c.model_type, source);
-  read_field(j, "vocab_size", c.vocab_size, source, true);
-  read_field(j, "hidden_size", c.hidden_size, source, true);
-  read_field(j, "num_hidden_layers", c.num_hidden_layers, source, true);
-  read_field(j, "num_attention_heads", c.num_attention_heads, source, true);
-  read_field(j, "intermediate_size", c.intermediate_size, source, true);
-  read_field(j, "hidden_act", c.hidden_act, source);
-  read_field(j, "hidden_dropout_prob", c.hidden_dropout_prob, source);
-  read_field(j, "attention_probs_dropout_prob", c.attention_probs_dropout_prob, source);
-  read_field(j, "max_position_embeddings", c.max_position_embeddings, source);
-  read_field(j, "type_vocab_size", c.type_vocab_size, source);
-  read_field(j, "initializer_range", c.initializer_range, source);
-  read_field(j, "layer_norm_eps", c.layer_norm_eps, source);
-  read_field(j, "pad_token_id", c.pad_token_id, source);
-  read_field(j, "position_embedding_type", c.position_embedding_type, source);
-  read_field(j, "use_cache", c.use_cache, source);
-  read_field(j, "gradient_checkpointing", c.gradient_checkpointing, source);
-  read_field(j, "torch_dtype", c.torch_dtype, source);
-  read_field(j, "transformers_version", c.transformers_version, source);
+  read_field<Error>(j, "architectures", c.architectures, source);
+  read_field<Error>(j, "model_type", c.model_type, source);
+  read_field<Error>(j, "vocab_size", c.vocab_size, source, true);
+  read_field<Error>(j, "hidden_size", c.hidden_size, source, true);
+  read_field<Error>(j, "num_hidden_layers", c.num_hidden_layers, source, true);
+  read_field<Error>(j, "num_attention_heads", c.num_attention_heads, source, true);
+  read_field<Error>(j, "intermediate_size", c.intermediate_size, source, true);
+  read_field<Error>(j, "hidden_act", c.hidden_act, source);
+  read_field<Error>(j, "hidden_dropout_prob", c.hidden_dropout_prob, source);
+  read_field<Error>(j, "attention_probs_dropout_prob", c.attention_probs_dropout_prob, source);
+  read_field<Error>(j, "max_position_embeddings", c.max_position_embeddings, source);
+  read_field<Error>(j, "type_vocab_size", c.type_vocab_size, source);
+  read_field<Error>(j, "initializer_range", c.initializer_range, source);
+  read_field<Error>(j, "layer_norm_eps", c.layer_norm_eps, source);
+  read_field<Error>(j, "pad_token_id", c.pad_token_id, source);
+  read_field<Error>(j, "position_embedding_type", c.position_embedding_type, source);
+  read_field<Error>(j, "use_cache", c.use_cache, source);
+  read_field<Error>(j, "gradient_checkpointing", c.gradient_checkpointing, source);
+  read_field<Error>(j, "torch_dtype", c.torch_dtype, source);
+  read_field<Error>(j, "transformers_version", c.transformers_version, source);
   if (j.contains("classifier_dropout") && !j["classifier_dropout"].is_null()) {
     double p = 0.0;
-    read_field(j, "classifier_dropout", p, source);
+    read_field<Error>(j, "classifier_dropout", p, source);
     c.classifier_dropout = p;
   }
   if (j.contains("id2label")) {  // {"0": "NEGATIVE", "1": "POSITIVE"}
     std::map<std::string, std::string> labels;
-    read_field(j, "id2label", labels, source);
+    read_field<Error>(j, "id2label", labels, source);
     c.id2label.resize(labels.size());
     for (const auto& [id, label] : labels) {
       size_t i = 0;
@@ -147,7 +147,7 @@ BertConfig BertConfig::from_json_string(const std::string& text, const std::stri
     }
   } else if (j.contains("num_labels")) {
     int64_t n = 0;
-    read_field(j, "num_labels", n, source);
+    read_field<Error>(j, "num_labels", n, source);
     in_file(source, [&] { check_sizes(c, n); });  // before making n names: n might be 1e12
     for (int64_t i = 0; i < n; ++i) c.id2label.push_back(fmt::format("LABEL_{}", i));
   }

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "tensor/error.h"      // defines: BERT_CHECK
+#include "tensor/json_file.h"  // defines: read_text_file, parse_json_object, read_field
 #include "tokenizer/unicode.h"  // defines: decode_utf8, encode_utf8
 
 namespace bertlab::finetune {
@@ -20,28 +21,17 @@ using nlohmann::json;
 // ---------------------------------------------------------------------------------------------
 
 namespace {
+// A required field, read as every JSON field is (json/parse.h › read_field).
 template <typename T>
 T field(const json& object, const char* key, const fs::path& path) {
-  BERT_CHECK(object.is_object() && object.contains(key), "read_squad: {}: missing field \"{}\". Hint: is this a "
-             "SQuAD v1.1 file?", path.string(), key);
-  try {
-    return object.at(key).get<T>();
-  } catch (const json::exception& e) {
-    BERT_CHECK(false, "read_squad: {}: field \"{}\" has the wrong type: {}", path.string(), key, e.what());
-  }
-  return T{};
+  T value{};
+  read_field<Error>(object, key, value, "read_squad: " + path.string() + " (a SQuAD v1.1 file?)", /*required=*/true);
+  return value;
 }
 }  // namespace
 
 std::vector<SquadExample> read_squad(const fs::path& path) {
-  std::ifstream in(path);
-  BERT_CHECK(in.good(), "read_squad: cannot open {}. Hint: check the path", path.string());
-  json root;
-  try {
-    root = json::parse(in);
-  } catch (const json::exception& e) {
-    BERT_CHECK(false, "read_squad: {}: not valid JSON: {}", path.string(), e.what());
-  }
+  const json root = parse_json_object(read_text_file(path, "read_squad"), "read_squad: " + path.string());
   std::vector<SquadExample> out;
   for (const json& article : field<json>(root, "data", path)) {
     const auto title = article.contains("title") ? field<std::string>(article, "title", path) : "";

@@ -115,9 +115,9 @@ void truncate_history(const fs::path& file, int64_t step) {
     if (line.empty()) continue;
     int64_t line_step = 0;
     try {
-      line_step = nlohmann::json::parse(line).at("step").get<int64_t>();
-    } catch (const nlohmann::json::exception& e) {
-      BERT_CHECK(false, "Trainer: {} line {}: expected a JSON object with a \"step\": {}", file.string(), number, e.what());
+      read_field<Error>(parse_json_object(line, file.string()), "step", line_step, file.string(), /*required=*/true);
+    } catch (const Error& e) {
+      BERT_CHECK(false, "Trainer: line {}: expected a JSON object with a \"step\": {}", number, e.what());
     }
     if (line_step <= step) kept += line + "\n";
   }

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace bertlab {
 
@@ -76,6 +77,33 @@ JsonT parse_json(std::string_view text, std::string_view source) {
   } catch (const nlohmann::json::parse_error& e) {  // the same exception type for both JsonT
     // nlohmann quotes the text it last read, which can be a whole long string: cut it.
     throw ErrorT(fmt::format("{}: not valid JSON: {}", source, text_excerpt(e.what(), 200)));
+  }
+}
+
+// Reads j[key] into out when present (null counts as absent unless required); a missing
+// required field or a value of the wrong type is an ErrorT naming the field and quoting the
+// start of the value. The one way bertlab reads a field of a JSON file:
+//   read_field<Error>(config, "hidden_size", c.hidden_size, "config.json", /*required=*/true);
+template <typename ErrorT, typename T>
+void read_field(const nlohmann::json& j, const char* key, T& out, std::string_view source, bool required = false) {
+  const auto it = j.is_object() ? j.find(key) : j.end();
+  if (it == j.end() || (it->is_null() && !required)) {
+    if (required) throw ErrorT(fmt::format("{}: missing field \"{}\"", source, key));
+    return;
+  }
+  const auto wrong = [&](std::string_view expected) {
+    return ErrorT(fmt::format("{}: field \"{}\": expected {}, got {}", source, key, expected, json_excerpt(*it)));
+  };
+  // nlohmann converts between number kinds silently (2.5 -> 2): an integer field takes integers only.
+  if constexpr (std::is_same_v<T, int64_t>) {
+    if (!it->is_number_integer()) throw wrong("an integer");
+  } else if constexpr (std::is_same_v<T, double>) {
+    if (!it->is_number()) throw wrong("a number");
+  }
+  try {
+    out = it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw wrong("another type");
   }
 }
 

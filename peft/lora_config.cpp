@@ -21,12 +21,12 @@ namespace {
 void check_unsupported(const json& j, const std::string& source) {
   for (const char* key : {"fan_in_fan_out", "use_dora", "lora_bias"}) {
     bool on = false;
-    read_field(j, key, on, source);
+    read_field<Error>(j, key, on, source);
     BERT_CHECK(!on, "{}: field \"{}\": expected false, got true (not implemented in bertlab)", source, key);
   }
   for (const char* key : {"rank_pattern", "alpha_pattern"}) {
     json pattern = json::object();
-    read_field(j, key, pattern, source);
+    read_field<Error>(j, key, pattern, source);
     BERT_CHECK(pattern.empty(), "{}: field \"{}\": expected {{}}, got {} (per-module ranks are not implemented)",
                source, key, pattern.dump());
   }
@@ -45,19 +45,19 @@ void check_unsupported(const json& j, const std::string& source) {
 LoraConfig LoraConfig::from_json_string(const std::string& text, const std::string& source) {
   const json j = parse_json_object(text, source);
   std::string peft_type = "LORA";
-  read_field(j, "peft_type", peft_type, source);
+  read_field<Error>(j, "peft_type", peft_type, source);
   BERT_CHECK(peft_type == "LORA", "{}: field \"peft_type\": expected \"LORA\", got \"{}\"", source, peft_type);
   check_unsupported(j, source);
   LoraConfig c;
-  read_field(j, "r", c.r, source);
-  read_field(j, "lora_alpha", c.lora_alpha, source);
-  read_field(j, "lora_dropout", c.lora_dropout, source);
-  read_field(j, "target_modules", c.target_modules, source);
-  read_field(j, "modules_to_save", c.modules_to_save, source);
-  read_field(j, "bias", c.bias, source);
-  read_field(j, "use_rslora", c.use_rslora, source);
-  read_field(j, "task_type", c.task_type, source);
-  read_field(j, "base_model_name_or_path", c.base_model_name_or_path, source);
+  read_field<Error>(j, "r", c.r, source);
+  read_field<Error>(j, "lora_alpha", c.lora_alpha, source);
+  read_field<Error>(j, "lora_dropout", c.lora_dropout, source);
+  read_field<Error>(j, "target_modules", c.target_modules, source);
+  read_field<Error>(j, "modules_to_save", c.modules_to_save, source);
+  read_field<Error>(j, "bias", c.bias, source);
+  read_field<Error>(j, "use_rslora", c.use_rslora, source);
+  read_field<Error>(j, "task_type", c.task_type, source);
+  read_field<Error>(j, "base_model_name_or_path", c.base_model_name_or_path, source);
   BERT_CHECK(c.r > 0, "{}: field \"r\": expected a positive integer, got {}", source, c.r);
   BERT_CHECK(c.bias == "none", "{}: field \"bias\": expected \"none\", got \"{}\" (bias training is not implemented)",
              source, c.bias);

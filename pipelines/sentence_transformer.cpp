@@ -8,6 +8,7 @@
 #include "pipelines/sentence_embedding.h"  // defines: mean_pooling, cls_pooling, normalize
 #include "tensor/autograd.h"         // defines: NoGradGuard
 #include "tensor/error.h"
+#include "tensor/json_file.h"  // defines: read_text_file, parse_json_object, read_field
 
 namespace bertlab::pipelines {
 
@@ -19,14 +20,12 @@ namespace {
 int64_t read_max_seq_length(const fs::path& folder, int64_t fallback) {
   const fs::path path = folder / "sentence_bert_config.json";
   if (!fs::exists(path)) return fallback;
-  std::ifstream in(path);
-  const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  BERT_CHECK(!j.is_discarded(), "{}: not valid JSON", path.string());
-  const auto it = j.find("max_seq_length");
-  if (it == j.end()) return fallback;
-  BERT_CHECK(it->is_number_integer() && it->get<int64_t>() > 0,
-             "{}: field \"max_seq_length\": expected a positive integer, got {}", path.string(), it->dump());
-  return it->get<int64_t>();
+  int64_t max_seq_length = fallback;
+  read_field<Error>(parse_json_object(read_text_file(path, "SentenceTransformer"), path.string()), "max_seq_length",
+                    max_seq_length, path.string());
+  BERT_CHECK(max_seq_length > 0, "{}: field \"max_seq_length\": expected a positive integer, got {}", path.string(),
+             max_seq_length);
+  return max_seq_length;
 }
 
 }  // namespace

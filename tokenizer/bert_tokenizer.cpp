@@ -38,15 +38,13 @@ TokenizerConfig read_tokenizer_config(const fs::path& path) {
         "check the file, or delete it to use the defaults",
         json.type_name(), path.string()));
   }
-  if (auto it = json.find("do_lower_case"); it != json.end() && it->is_boolean()) {
-    config.do_lower_case = it->get<bool>();
-  }
-  if (auto it = json.find("model_max_length"); it != json.end() && it->is_number()) {
-    // Some configs say 1e30 for "no limit": clamp what does not fit in an int64.
-    const double value = it->get<double>();
-    config.model_max_length =
-        value >= 9.0e18 ? std::numeric_limits<int64_t>::max() : it->get<int64_t>();
-  }
+  const std::string source = "BertTokenizer: " + path.string();
+  read_field<TokenizerError>(json, "do_lower_case", config.do_lower_case, source);
+  // Some configs say 1e30 for "no limit": read a number, and clamp what does not fit in an int64.
+  double max_length = static_cast<double>(config.model_max_length);
+  read_field<TokenizerError>(json, "model_max_length", max_length, source);
+  config.model_max_length =
+      max_length >= 9.0e18 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(max_length);
   return config;
 }
 

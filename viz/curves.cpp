@@ -6,6 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "json/parse.h"     // defines: parse_json
 #include "tensor/error.h"  // defines: BERT_CHECK
 #include "viz/svg.h"       // defines: Svg
 
@@ -33,7 +34,11 @@ std::vector<Curve> read_history(const std::filesystem::path& history_jsonl) {
   std::string text;
   for (int line_no = 1; std::getline(in, text); ++line_no) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const auto line = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+    nlohmann::ordered_json line;  // keys in file order: the curves come out in the order they were logged
+    try {
+      line = parse_json<Error, nlohmann::ordered_json>(text, history_jsonl.string());
+    } catch (const Error&) {  // reported below, with the line number and a hint
+    }
     BERT_CHECK(line.is_object() && line.contains("step") && line["step"].is_number(),
                "plot: {} line {}: not a history record: expected a JSON object with a numeric \"step\", got '{:.60}'. "
                "Hint: one object per line, e.g. {{\"step\": 1, \"loss\": 2.5}}",

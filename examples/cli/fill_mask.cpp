@@ -10,38 +10,33 @@
 
 namespace bertlab::cli {
 
-namespace {
-
-struct FillMaskArgs {
-  std::string text, model = lab::kDefaultModel;
-  int64_t top_k = 5;
-};
-
-void run(const FillMaskArgs& args) {
-  const tokenizer::BertTokenizer tokenizer = lab::load_tokenizer(args.model);
-  const auto model = lab::load_model<bert::BertForMaskedLM>({.model = args.model});
-  const auto predictions = pipelines::fill_mask(*model, tokenizer, args.text, args.top_k);
-  std::vector<float> scores;
-  for (const auto& mask : predictions)
-    for (const pipelines::FillMaskPrediction& p : mask) scores.push_back(p.score);
-  require_finite(*model, scores, "fill-mask");
-  for (size_t m = 0; m < predictions.size(); ++m) {
-    fmt::print("[MASK] #{}\n{:>8}  {:>6}  {:<14}  {}\n", m + 1, "score", "token", "token_str", "sequence");
-    for (const pipelines::FillMaskPrediction& p : predictions[m])
-      fmt::print("{:8.6f}  {:6}  {:<14}  {}\n", p.score, p.token, p.token_str, p.sequence);
-  }
-}
-
-}  // namespace
-
 void add_fill_mask_command(CLI::App& app) {
-  auto args = std::make_shared<FillMaskArgs>();
-  CLI::App* command = app.add_subcommand("fill-mask", "Predict the words hidden behind [MASK] (HF's fill-mask pipeline)");
-  command->add_option("text", args->text, "a text with one or more [MASK]")->required();
-  command->add_option("--model", args->model, "HF model folder (BertForMaskedLM), or a name looked up in the HF cache")
+  auto* cmd = app.add_subcommand("fill-mask", "Predict the words hidden behind [MASK] (HF's fill-mask pipeline)");
+  struct Options {
+    std::string text, model = lab::kDefaultModel;
+    int64_t top_k = 5;
+  };
+  auto opt = std::make_shared<Options>();
+  cmd->add_option("text", opt->text, "a text with one or more [MASK]")->required();
+  cmd->add_option("--model", opt->model, "HF model folder (BertForMaskedLM), or a name looked up in the HF cache")
       ->capture_default_str();
-  command->add_option("--top-k", args->top_k, "predictions per [MASK]")->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))->capture_default_str();
-  command->callback([args] { run(*args); });
+  cmd->add_option("--top-k", opt->top_k, "predictions per [MASK]")
+      ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))
+      ->capture_default_str();
+  cmd->callback([opt] {
+    const tokenizer::BertTokenizer tokenizer = lab::load_tokenizer(opt->model);
+    const auto model = lab::load_model<bert::BertForMaskedLM>({.model = opt->model});
+    const auto predictions = pipelines::fill_mask(*model, tokenizer, opt->text, opt->top_k);
+    std::vector<float> scores;
+    for (const auto& mask : predictions)
+      for (const pipelines::FillMaskPrediction& p : mask) scores.push_back(p.score);
+    require_finite(*model, scores, "fill-mask");
+    for (size_t m = 0; m < predictions.size(); ++m) {
+      fmt::print("[MASK] #{}\n{:>8}  {:>6}  {:<14}  {}\n", m + 1, "score", "token", "token_str", "sequence");
+      for (const pipelines::FillMaskPrediction& p : predictions[m])
+        fmt::print("{:8.6f}  {:6}  {:<14}  {}\n", p.score, p.token, p.token_str, p.sequence);
+    }
+  });
 }
 
 }  // namespace bertlab::cli

@@ -11,22 +11,22 @@
 namespace bertlab::cli {
 
 void add_lab_command(CLI::App& app) {
-  auto options = std::make_shared<lab::LabOptions>();
-  CLI::App* command = app.add_subcommand("lab", "Replay the week-3 BERT lab (tokenizer, BertModel, fill-mask)");
-  command->add_option("--model", options->model, "HF model folder, or a name looked up in the HF cache")
+  auto* cmd = app.add_subcommand("lab", "Replay the week-3 BERT lab (tokenizer, BertModel, fill-mask)");
+  auto opt = std::make_shared<lab::LabOptions>();
+  cmd->add_option("--model", opt->model, "HF model folder, or a name looked up in the HF cache")
       ->capture_default_str();
-  command->add_option("--attn-implementation", options->attn_implementation,
+  cmd->add_option("--attn-implementation", opt->attn_implementation,
                       "sdpa: the fused inference attention; eager: the composed ops (same numbers)")
       ->check(CLI::IsMember({"sdpa", "eager"}))
       ->capture_default_str();
-  command->callback([options] {
+  cmd->callback([opt] {
     const std::pair<const char*, lab::Step> steps[] = {{"Step 1: the tokenizer", lab::lab01_tokenizer},
                                                        {"Step 2: BertModel", lab::lab02_bert_model},
                                                        {"Step 3: BertForMaskedLM fills in [MASK]", lab::lab03_masked_lm}};
     for (const auto& [title, step] : steps) {
       fmt::print("\n=== {} ===\n", title);
       std::fflush(stdout);
-      step(*options);
+      step(*opt);
     }
   });
 }
