@@ -80,19 +80,30 @@ LoadReport load_weights(nn::Module& model, const SafetensorsFile& file) {
 
 namespace {
 
-void warn_like_transformers(const LoadReport& report, const std::string& path, const std::string& model_name) {
-  if (!report.unexpected_keys.empty())
+// transformers' two load warnings, word for word. The unused weights are only news when the model
+// is the checkpoint's own architecture (config.json's "architectures"): loading a bare BertModel
+// from a BertForMaskedLM checkpoint drops the MLM head on purpose, so transformers only logs that
+// at info level, which is not shown (the notebook's In [9] prints nothing, In [14] warns).
+void warn_like_transformers(const LoadReport& report, const std::string& name_or_path, const std::string& model_name,
+                            const std::vector<std::string>& architectures) {
+  const bool own_architecture =
+      std::find(architectures.begin(), architectures.end(), model_name) != architectures.end();
+  if (!report.unexpected_keys.empty() && own_architecture)
     std::cerr << fmt::format(
-        "Some weights of the model checkpoint at {} were not used when initializing {}: ['{}']\n"
-        "- This IS expected if you are initializing {} from the checkpoint of a model trained on another task "
-        "or with another architecture.\n",
-        path, model_name, fmt::join(report.unexpected_keys, "', '"), model_name);
+        "Some weights of the model checkpoint at {0} were not used when initializing {1}: ['{2}']\n"
+        "- This IS expected if you are initializing {1} from the checkpoint of a model trained on another task "
+        "or with another architecture (e.g. initializing a BertForSequenceClassification model from a "
+        "BertForPreTraining model).\n"
+        "- This IS NOT expected if you are initializing {1} from the checkpoint of a model that you expect to be "
+        "exactly identical (initializing a BertForSequenceClassification model from a "
+        "BertForSequenceClassification model).\n",
+        name_or_path, model_name, fmt::join(report.unexpected_keys, "', '"));
   if (!report.missing_keys.empty())
     std::cerr << fmt::format(
         "Some weights of {} were not initialized from the model checkpoint at {} and are newly initialized: "
         "['{}']\nYou should probably TRAIN this model on a down-stream task to be able to use it for predictions "
         "and inference.\n",
-        model_name, path, fmt::join(report.missing_keys, "', '"));
+        model_name, name_or_path, fmt::join(report.missing_keys, "', '"));
 }
 
 }  // namespace
@@ -122,7 +133,7 @@ std::unique_ptr<M> from_pretrained(const std::string& name_or_path, const BertCo
   const std::set<std::string> missing(report.missing_keys.begin(), report.missing_keys.end());
   Generator gen(0);
   init_bert_weights(*model, config.initializer_range, gen, [&](const std::string& name) { return missing.count(name) > 0; });
-  warn_like_transformers(report, folder.string(), model->type_name());
+  warn_like_transformers(report, name_or_path, model->type_name(), config.architectures);
   model->eval();  // as in transformers: a loaded model starts in eval mode
   return model;
 }

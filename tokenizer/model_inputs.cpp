@@ -96,9 +96,14 @@ void truncate(std::vector<Token>& a, std::vector<Token>* b, Truncation strategy,
     const size_t from_a = len_a > len_b ? first + second / 2 : second / 2;
     drop_last(a, from_a);
     drop_last(*b, remove - from_a);
+    // transformers' notice word for word, bare as its logger prints it (the notebook's In [8]).
     static std::once_flag once;
-    warn_once(once,
-              "truncation: a pair truncated with 'longest_first' returns no overflowing tokens");
+    std::call_once(once, [] {
+      fmt::print(stderr,
+                 "Be aware, overflowing tokens are not returned for the setting you have chosen, i.e. "
+                 "sequence pairs with the 'longest_first' truncation strategy. So the returned list will "
+                 "always be empty even if some tokens have been removed.\n");
+    });
   } else if (strategy == Truncation::only_second && b) {
     if (b->size() > remove) return drop_last(*b, remove);
     warn(

@@ -1,7 +1,10 @@
 // `bertlab tokenize`: run the tokenizer from the command line.
 //
-//   bertlab tokenize --model <folder> "text" [--pair "text"]
-//       prints the encoding as Python prints it, then the tokens.
+//   bertlab tokenize --model <folder> "text" [--pair "text"] [--padding P] [--truncation T]
+//                    [--max-length N] [--return-tensors pt]
+//       prints the encoding as Python prints it, then the tokens. The options are the keyword
+//       arguments of HF's tokenizer(...) call; the notebook's In [8] is
+//       --padding true --max-length 15 --truncation true --return-tensors pt.
 //   bertlab tokenize --model <folder> --jsonl < cases.jsonl > results.jsonl
 //       one JSON case per input line ({"id": ..., "call": {...}} or {"id": ..., "decode": {...}}),
 //       one line out per case: {"id": ..., "result": ...} or {"id": ..., "error": "..."}.
@@ -16,9 +19,9 @@
 #include <string>
 
 #include "examples/cli/commands.h"     // defines: add_tokenize_command
-#include "examples/lab/python_print.h"  // defines: python_repr
+#include "examples/lab/python_print.h"  // defines: python_repr, torch_repr
 #include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer
-#include "tokenizer/json_calls.h"      // defines: run_json_case
+#include "tokenizer/json_calls.h"      // defines: run_json_case, encode_options_from_json
 
 namespace bertlab::cli {
 
@@ -31,7 +34,25 @@ struct TokenizeArgs {
   std::string model;
   bool jsonl = false;
   std::optional<std::string> text, pair;
+  std::optional<std::string> padding, truncation, return_tensors;
+  std::optional<int64_t> max_length;
 };
+
+// "true"/"True" and "false"/"False" are Python's booleans; any other word is a strategy name.
+json bool_or_name(const std::string& value) {
+  if (value == "true" || value == "True") return true;
+  if (value == "false" || value == "False") return false;
+  return value;
+}
+
+// The options as a --jsonl "call" object, so that both paths check them the same way.
+tokenizer::EncodeOptions encode_options(const TokenizeArgs& args) {
+  json call = json::object();
+  if (args.padding) call["padding"] = bool_or_name(*args.padding);
+  if (args.truncation) call["truncation"] = bool_or_name(*args.truncation);
+  if (args.max_length) call["max_length"] = *args.max_length;
+  return tokenizer::encode_options_from_json(call);
+}
 
 // Every line gets an answer; a bad line gets an "error" and the next line still runs.
 void run_jsonl(const BertTokenizer& tokenizer) {
@@ -59,10 +80,13 @@ void run(const TokenizeArgs& args) {
     throw std::runtime_error(
         "tokenize: no text: expected \"text\" or --jsonl. "
         "Hint: bertlab tokenize --model <folder> \"Hello!\"");
+  const tokenizer::EncodeOptions options = encode_options(args);
   const tokenizer::Encoding encoding =
-      args.pair ? tokenizer(*args.text, *args.pair) : tokenizer(*args.text);
-  std::cout << encoding << '\n'
-            << lab::python_repr(tokenizer.convert_ids_to_tokens(encoding.input_ids)) << '\n';
+      args.pair ? tokenizer(*args.text, *args.pair, options) : tokenizer(*args.text, options);
+  // return_tensors="pt" gives [1, S] torch tensors, and print() shows them as torch does.
+  if (args.return_tensors) std::cout << lab::torch_repr(encoding) << '\n';
+  else std::cout << encoding << '\n';
+  std::cout << lab::python_repr(tokenizer.convert_ids_to_tokens(encoding.input_ids)) << '\n';
 }
 
 }  // namespace
@@ -73,9 +97,20 @@ void add_tokenize_command(CLI::App& app) {
       app.add_subcommand("tokenize", "Tokenize a text (or JSON cases) with BERT's WordPiece");
   command->add_option("--model", args->model, "model folder with vocab.txt, or a vocab file")
       ->required();
-  command->add_flag("--jsonl", args->jsonl, "read JSON cases from stdin, write results to stdout");
+  CLI::Option* jsonl =
+      command->add_flag("--jsonl", args->jsonl, "read JSON cases from stdin, write results to stdout");
   command->add_option("text", args->text, "the text to tokenize");
   command->add_option("--pair", args->pair, "a second text (sentence pair)");
+  command->add_option("--padding", args->padding,
+                      "HF's padding=: true, false, longest, max_length or do_not_pad");
+  command->add_option("--truncation", args->truncation,
+                      "HF's truncation=: true, false, longest_first, only_first, only_second or do_not_truncate");
+  command->add_option("--max-length", args->max_length, "HF's max_length=: tokens, special tokens included");
+  command->add_option("--return-tensors", args->return_tensors, "pt: print torch tensors, as return_tensors=\"pt\"")
+      ->check(CLI::IsMember({"pt"}));
+  // Each --jsonl case carries its own options.
+  for (const char* name : {"--padding", "--truncation", "--max-length", "--return-tensors"})
+    jsonl->excludes(command->get_option(name));
   command->callback([args] { run(*args); });
 }
 

@@ -59,6 +59,28 @@ void check_tokenizer_cells(const std::string& out, bool ids = true) {
                            "'[SEP]', 'the', 'scent', 'of', 'freshly', 'baked', 'cookies', '[SEP]']"));
 }
 
+// On stderr, what transformers logs in the notebook, word for word: In [8]'s truncation notice and
+// In [14]'s unused weights (the fixture is a BertForMaskedLM checkpoint with a pooler and an NSP
+// head, as bert-base-uncased). In [9] loads a bare BertModel, which is not the checkpoint's
+// architecture: transformers says nothing there.
+void check_warnings(const std::string& err, const std::string& model) {
+  CHECK_THAT(err, Contains("Be aware, overflowing tokens are not returned for the setting you have chosen, i.e. "
+                           "sequence pairs with the 'longest_first' truncation strategy. So the returned list will "
+                           "always be empty even if some tokens have been removed.\n"));
+  CHECK_THAT(err, Contains(fmt::format(
+                      "Some weights of the model checkpoint at {} were not used when initializing BertForMaskedLM: "
+                      "['bert.pooler.dense.bias', 'bert.pooler.dense.weight', 'cls.seq_relationship.bias', "
+                      "'cls.seq_relationship.weight']\n"
+                      "- This IS expected if you are initializing BertForMaskedLM from the checkpoint of a model "
+                      "trained on another task or with another architecture (e.g. initializing a "
+                      "BertForSequenceClassification model from a BertForPreTraining model).\n"
+                      "- This IS NOT expected if you are initializing BertForMaskedLM from the checkpoint of a model "
+                      "that you expect to be exactly identical (initializing a BertForSequenceClassification model "
+                      "from a BertForSequenceClassification model).\n",
+                      model)));
+  CHECK_THAT(err, !Contains("initializing BertModel"));
+}
+
 // The HF cache folder of bert-base-uncased, if a Python user's cache holds a complete snapshot.
 std::optional<fs::path> cached_bert_base_uncased(std::string& looked_in) {
   fs::path hub;
@@ -102,6 +124,7 @@ TEST_CASE("bertlab lab: every cell runs on the tiny fixture model", "[lab][cli]"
   for (int n = 3; n <= 19; ++n) CHECK_THAT(run.out, Contains(fmt::format("In [{}]: ", n)));
   const int64_t vocab_size = bertlab::testing::fixture_vocab_size(*dir);
   check_tokenizer_cells(run.out, vocab_size == 30522);
+  check_warnings(run.err, dir->string());
   CHECK_THAT(run.out, Contains(fmt::format("Embedding({}, 32, padding_idx=0)", vocab_size)));
   CHECK_THAT(run.out, Contains("torch.Size([1, 26, 32])\ntorch.Size([1, 32])\n"));
   CHECK_THAT(run.out, Contains("In [17]: print(masked_positions)\n[2, 1, 2, 2, 6]\n"));
@@ -131,6 +154,7 @@ TEST_CASE("bertlab lab: reproduces the notebook with bert-base-uncased from the 
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   check_tokenizer_cells(run.out);
+  check_warnings(run.err, dir->string());
   CHECK_THAT(run.out, Contains("Out[10]: 109482240"));
   CHECK_THAT(run.out, Contains("torch.Size([1, 26, 768])\ntorch.Size([1, 768])\n"));
   CHECK_THAT(run.out, Contains("[2, 1, 2, 2, 6]"));
