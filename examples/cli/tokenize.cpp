@@ -30,14 +30,6 @@ namespace {
 using nlohmann::json;
 using tokenizer::BertTokenizer;
 
-struct TokenizeArgs {
-  std::string model;
-  bool jsonl = false;
-  std::optional<std::string> text, pair;
-  std::optional<std::string> padding, truncation, return_tensors;
-  std::optional<int64_t> max_length;
-};
-
 // "true"/"True" and "false"/"False" are Python's booleans; any other word is a strategy name.
 json bool_or_name(const std::string& value) {
   if (value == "true" || value == "True") return true;
@@ -46,11 +38,13 @@ json bool_or_name(const std::string& value) {
 }
 
 // The options as a --jsonl "call" object, so that both paths check them the same way.
-tokenizer::EncodeOptions encode_options(const TokenizeArgs& args) {
+tokenizer::EncodeOptions encode_options(const std::optional<std::string>& padding,
+                                        const std::optional<std::string>& truncation,
+                                        const std::optional<int64_t>& max_length) {
   json call = json::object();
-  if (args.padding) call["padding"] = bool_or_name(*args.padding);
-  if (args.truncation) call["truncation"] = bool_or_name(*args.truncation);
-  if (args.max_length) call["max_length"] = *args.max_length;
+  if (padding) call["padding"] = bool_or_name(*padding);
+  if (truncation) call["truncation"] = bool_or_name(*truncation);
+  if (max_length) call["max_length"] = *max_length;
   return tokenizer::encode_options_from_json(call);
 }
 
@@ -73,45 +67,46 @@ void run_jsonl(const BertTokenizer& tokenizer) {
   std::cout.flush();
 }
 
-void run(const TokenizeArgs& args) {
-  const BertTokenizer tokenizer = BertTokenizer::from_pretrained(args.model);
-  if (args.jsonl) return run_jsonl(tokenizer);
-  if (!args.text)
-    throw std::runtime_error(
-        "tokenize: no text: expected \"text\" or --jsonl. "
-        "Hint: bertlab tokenize --model <folder> \"Hello!\"");
-  const tokenizer::EncodeOptions options = encode_options(args);
-  const tokenizer::Encoding encoding =
-      args.pair ? tokenizer(*args.text, *args.pair, options) : tokenizer(*args.text, options);
-  // return_tensors="pt" gives [1, S] torch tensors, and print() shows them as torch does.
-  if (args.return_tensors) std::cout << lab::torch_repr(encoding) << '\n';
-  else std::cout << encoding << '\n';
-  std::cout << lab::python_repr(tokenizer.convert_ids_to_tokens(encoding.input_ids)) << '\n';
-}
-
 }  // namespace
 
 void add_tokenize_command(CLI::App& app) {
-  auto args = std::make_shared<TokenizeArgs>();
-  CLI::App* command =
-      app.add_subcommand("tokenize", "Tokenize a text (or JSON cases) with BERT's WordPiece");
-  command->add_option("--model", args->model, "model folder with vocab.txt, or a vocab file")
-      ->required();
-  CLI::Option* jsonl =
-      command->add_flag("--jsonl", args->jsonl, "read JSON cases from stdin, write results to stdout");
-  command->add_option("text", args->text, "the text to tokenize");
-  command->add_option("--pair", args->pair, "a second text (sentence pair)");
-  command->add_option("--padding", args->padding,
-                      "HF's padding=: true, false, longest, max_length or do_not_pad");
-  command->add_option("--truncation", args->truncation,
-                      "HF's truncation=: true, false, longest_first, only_first, only_second or do_not_truncate");
-  command->add_option("--max-length", args->max_length, "HF's max_length=: tokens, special tokens included");
-  command->add_option("--return-tensors", args->return_tensors, "pt: print torch tensors, as return_tensors=\"pt\"")
+  auto* cmd = app.add_subcommand("tokenize", "Tokenize a text (or JSON cases) with BERT's WordPiece");
+  struct Options {
+    std::string model;
+    bool jsonl = false;
+    std::optional<std::string> text, pair;
+    std::optional<std::string> padding, truncation, return_tensors;
+    std::optional<int64_t> max_length;
+  };
+  auto opt = std::make_shared<Options>();
+  cmd->add_option("--model", opt->model, "model folder with vocab.txt, or a vocab file")->required();
+  CLI::Option* jsonl = cmd->add_flag("--jsonl", opt->jsonl, "read JSON cases from stdin, write results to stdout");
+  cmd->add_option("text", opt->text, "the text to tokenize");
+  cmd->add_option("--pair", opt->pair, "a second text (sentence pair)");
+  cmd->add_option("--padding", opt->padding, "HF's padding=: true, false, longest, max_length or do_not_pad");
+  cmd->add_option("--truncation", opt->truncation,
+                  "HF's truncation=: true, false, longest_first, only_first, only_second or do_not_truncate");
+  cmd->add_option("--max-length", opt->max_length, "HF's max_length=: tokens, special tokens included");
+  cmd->add_option("--return-tensors", opt->return_tensors, "pt: print torch tensors, as return_tensors=\"pt\"")
       ->check(CLI::IsMember({"pt"}));
   // Each --jsonl case carries its own options.
   for (const char* name : {"--padding", "--truncation", "--max-length", "--return-tensors"})
-    jsonl->excludes(command->get_option(name));
-  command->callback([args] { run(*args); });
+    jsonl->excludes(cmd->get_option(name));
+  cmd->callback([opt] {
+    const BertTokenizer tokenizer = BertTokenizer::from_pretrained(opt->model);
+    if (opt->jsonl) return run_jsonl(tokenizer);
+    if (!opt->text)
+      throw std::runtime_error(
+          "tokenize: no text: expected \"text\" or --jsonl. "
+          "Hint: bertlab tokenize --model <folder> \"Hello!\"");
+    const tokenizer::EncodeOptions options = encode_options(opt->padding, opt->truncation, opt->max_length);
+    const tokenizer::Encoding encoding =
+        opt->pair ? tokenizer(*opt->text, *opt->pair, options) : tokenizer(*opt->text, options);
+    // return_tensors="pt" gives [1, S] torch tensors, and print() shows them as torch does.
+    if (opt->return_tensors) std::cout << lab::torch_repr(encoding) << '\n';
+    else std::cout << encoding << '\n';
+    std::cout << lab::python_repr(tokenizer.convert_ids_to_tokens(encoding.input_ids)) << '\n';
+  });
 }
 
 }  // namespace bertlab::cli
