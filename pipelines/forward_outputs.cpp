@@ -8,6 +8,7 @@
 #include "bert/for_question_answering.h"
 #include "bert/for_sequence_classification.h"
 #include "peft/lora.h"
+#include "tensor/autograd.h"  // defines: NoGradGuard
 #include "tensor/error.h"
 #include "tensor/ops.h"
 
@@ -57,6 +58,24 @@ void add_base_outputs(const bert::BertModelOutput& out, Outputs& outputs) {
   if (out.pooler_output.defined()) outputs["pooler_output"] = out.pooler_output;
 }
 
+// The intermediates the fixtures carry as debug.* (HF's names; a mismatch then says where it starts):
+// debug.layer.<i>.attention_output (BertAttention) and debug.layer.<i>.intermediate_output
+// (BertIntermediate) of every layer, replayed through that layer's own submodules from its input
+// hidden_states.<i>, without autograd (dropout is off: from_pretrained gives an eval model).
+void add_debug_outputs(const bert::BertModel& bert, const Inputs& in, const bert::BertModelOutput& out, Outputs& outputs) {
+  NoGradGuard no_grad;
+  const IntTensor& ids = in.input_ids;
+  const IntTensor mask = in.attention_mask.numel() > 0 ? in.attention_mask
+                                                       : IntTensor(std::vector<int64_t>(ids.numel(), 1), ids.shape);
+  const Tensor extended = bert::extended_attention_mask(mask);
+  for (size_t i = 0; i < bert.encoder.layer.size(); ++i) {
+    const auto& layer = bert.encoder.layer[i];
+    const Tensor attention_output = layer.attention.forward(out.hidden_states.at(i), extended).attention_output;
+    outputs[fmt::format("debug.layer.{}.attention_output", i)] = attention_output;
+    outputs[fmt::format("debug.layer.{}.intermediate_output", i)] = layer.intermediate.forward(attention_output);
+  }
+}
+
 // The trainable parameters' gradients: by model name, or by adapter key when an adapter is loaded.
 void add_grads(const nn::Module& model, const peft::LoraConfig* adapter, Outputs& outputs) {
   const auto all = model.named_parameters();
@@ -92,7 +111,9 @@ Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& f
   switch (task) {
     case Task::base:
       return run<bert::BertModel>(dir, file, grads, adapter, [](bert::BertModel& m, const Inputs& in, Outputs& o) {
-        add_base_outputs(m.forward(in.input_ids, in.attention_mask, in.token_type_ids, true, true), o);
+        const bert::BertModelOutput out = m.forward(in.input_ids, in.attention_mask, in.token_type_ids, true, true);
+        add_base_outputs(out, o);
+        add_debug_outputs(m, in, out, o);
         return Tensor();
       });
     case Task::mlm:
@@ -100,6 +121,11 @@ Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& f
         bert::MaskedLMOutput out = m.forward(in.input_ids, in.attention_mask, in.token_type_ids,
                                        optional_ids(file, "mlm_labels"), true, true);
         add_base_outputs(out.bert, o);
+        add_debug_outputs(m.bert, in, out.bert, o);
+        {
+          NoGradGuard no_grad;  // BertPredictionHeadTransform's output, replayed like the layers'
+          o["debug.mlm_transform_output"] = m.cls.predictions.transform.forward(out.bert.last_hidden_state);
+        }
         o["mlm_logits"] = out.logits;
         if (out.loss.defined()) o["mlm_loss"] = out.loss;
         return out.loss;
@@ -110,6 +136,7 @@ Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& f
             bert::SequenceClassifierOutput out = m.forward(in.input_ids, in.attention_mask, in.token_type_ids,
                                                      optional_ids(file, "labels"), true, true);
             add_base_outputs(out.bert, o);
+            add_debug_outputs(m.bert, in, out.bert, o);
             o["seqcls_logits"] = out.logits;
             if (out.loss.defined()) o["seqcls_loss"] = out.loss;
             return out.loss;
@@ -121,6 +148,7 @@ Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& f
                 m.forward(in.input_ids, in.attention_mask, in.token_type_ids, optional_ids(file, "start_positions"),
                           optional_ids(file, "end_positions"), true, true);
             add_base_outputs(out.bert, o);
+            add_debug_outputs(m.bert, in, out.bert, o);
             o["qa_start_logits"] = out.start_logits;
             o["qa_end_logits"] = out.end_logits;
             if (out.loss.defined()) o["qa_loss"] = out.loss;

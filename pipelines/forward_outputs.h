@@ -3,7 +3,8 @@
 // This is what `bertlab forward` writes and what the golden tests compare with HuggingFace:
 //   embedding_output, hidden_states.<i> (0..L), last_hidden_state, attentions.<i>,
 //   pooler_output (when the model has a pooler), mlm_logits | seqcls_logits |
-//   qa_start_logits + qa_end_logits, the loss mlm_loss | seqcls_loss | qa_loss when labels are
+//   qa_start_logits + qa_end_logits, the intermediates debug.layer.<i>.attention_output and
+//   debug.layer.<i>.intermediate_output (and debug.mlm_transform_output for mlm), the loss mlm_loss | seqcls_loss | qa_loss when labels are
 //   given, and with grads = true, grad.<HF parameter name> for every trainable parameter.
 // Inputs are read by name: input_ids, attention_mask, token_type_ids (I64 [B, S]) and the labels
 // mlm_labels | labels | start_positions + end_positions; any other tensor is ignored.

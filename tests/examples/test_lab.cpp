@@ -146,8 +146,8 @@ TEST_CASE("bertlab lab: reproduces the notebook with bert-base-uncased from the 
   std::string looked_in;
   const auto dir = cached_bert_base_uncased(looked_in);
   if (!dir) {  // CI has no hub: a skip, never a failure
-    std::cout << "BERTLAB-SKIP: bert-base-uncased not in the HF cache (looked in " << looked_in
-              << "; needs config.json, model.safetensors, vocab.txt)" << std::endl;
+    bertlab::testing::report_skip("bert-base-uncased not in the HF cache (looked in " + looked_in +
+                                  "; needs config.json, model.safetensors, vocab.txt)");
     return;
   }
   const Run run = run_bertlab(fmt::format("lab --model \"{}\"", dir->string()));

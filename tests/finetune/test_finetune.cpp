@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "peft/lora.h"                   // defines: LoraConfig, apply_lora
 #include "finetune/finetune.h"               // defines: classification_step, qa_step, evaluate_*
@@ -53,32 +54,42 @@ BertConfig tiny_config(const tokenizer::BertTokenizer& tok) {
 template <typename T>
 const T& pick(Generator& gen, const std::vector<T>& list) { return list[gen.next_u64() % list.size()]; }
 
+// Held-out means unseen: the QA examples are split by (object, value) pair. A pair is held out when
+// (object index + value index) % 3 == 0; training never sees it, though it sees every object and
+// every value in other pairs. The classification sentences held out are those not drawn for training.
+enum class Part { train, held_out };
+
+bool held_out_pair(size_t object, size_t value) { return (object + value) % 3 == 0; }
+
 // "the color of the car is red ." (with "a very nice day ." before or after) and the question
-// "what is the color of the car ?": the answer is the word after "is".
-std::vector<SquadExample> qa_examples(uint64_t seed, int64_t n) {
+// "what is the color of the car ?": the answer is the word after "is". Only the `part`'s pairs.
+std::vector<SquadExample> qa_examples(uint64_t seed, int64_t n, Part part) {
   Generator gen(seed);
   std::vector<SquadExample> out;
-  for (int64_t i = 0; i < n; ++i) {
+  while (static_cast<int64_t>(out.size()) < n) {
     const auto& [attribute, values] = pick(gen, kAttributes);
-    const std::string& object = pick(gen, kObjects);
-    const std::string& value = pick(gen, values);
+    const size_t object_index = gen.next_u64() % kObjects.size(), value_index = gen.next_u64() % values.size();
     const std::string distractor = gen.next_u64() % 2 ? "a very nice day . " : "";
+    if (held_out_pair(object_index, value_index) != (part == Part::held_out)) continue;
+    const std::string& object = kObjects[object_index];
+    const std::string& value = values[value_index];
     const std::string prefix = distractor + "the " + attribute + " of the " + object + " is ";
     const std::string context = prefix + value + " ." + (distractor.empty() ? " and a very nice day ." : "");
-    out.push_back({std::to_string(i), "", "what is the " + attribute + " of the " + object + " ?", context,
+    out.push_back({std::to_string(out.size()), "", "what is the " + attribute + " of the " + object + " ?", context,
                    {{value, static_cast<int64_t>(prefix.size())}}});
   }
   return out;
 }
 
-// Label 1 when the sentence contains "ball".
-ClassificationDataset cls_examples(uint64_t seed, int64_t n) {
+// Label 1 when the sentence contains "ball". Sentences in `seen` are drawn again.
+ClassificationDataset cls_examples(uint64_t seed, int64_t n, const std::vector<std::string>& seen = {}) {
   Generator gen(seed);
   std::vector<std::string> words = kObjects;
   words.insert(words.end(), kGlue.begin(), kGlue.end());
+  const std::set<std::string> drawn_before(seen.begin(), seen.end());
   ClassificationDataset data;
   data.label_names = {"no", "yes"};
-  for (int64_t i = 0; i < n; ++i) {
+  while (static_cast<int64_t>(data.texts.size()) < n) {
     std::string text;
     const int64_t length = 4 + static_cast<int64_t>(gen.next_u64() % 5);
     for (int64_t w = 0; w < length; ++w) {
@@ -88,10 +99,19 @@ ClassificationDataset cls_examples(uint64_t seed, int64_t n) {
     }
     const bool yes = gen.next_u64() % 2 == 0;
     if (yes) text += " ball " + pick(gen, words);
+    if (drawn_before.count(text)) continue;
     data.texts.push_back(text);
     data.labels.push_back(yes ? 1 : 0);
   }
   return data;
+}
+
+// How many of `held_out` also occur in `train` (by the text the model reads).
+template <typename T, typename Text>
+int64_t seen_in_training(const std::vector<T>& train, const std::vector<T>& held_out, Text text) {
+  std::set<std::string> seen;
+  for (const T& example : train) seen.insert(text(example));
+  return std::count_if(held_out.begin(), held_out.end(), [&](const T& example) { return seen.count(text(example)) > 0; });
 }
 
 finetune::TrainingArguments tiny_args(int64_t steps) {
@@ -118,7 +138,9 @@ double train_answer_extractor(const std::string& name, int64_t steps,
                               const std::function<void(BertForQuestionAnswering&)>& prepare) {
   testing::ScratchDir dir(name);
   const auto tok = tiny_tokenizer(dir);
-  const auto train = qa_examples(1, 2000), held_out = qa_examples(2, 200);
+  const auto train = qa_examples(1, 2000, Part::train), held_out = qa_examples(2, 200, Part::held_out);
+  const auto question_and_context = [](const SquadExample& e) { return e.question + " | " + e.context; };
+  CHECK(seen_in_training(train, held_out, question_and_context) == 0);
   const QaFeatures train_f = prepare_qa_features(tok, train, 64, 16), eval_f = prepare_qa_features(tok, held_out, 64, 16);
   BertConfig config = tiny_config(tok);
   BertForQuestionAnswering model(config);
@@ -157,7 +179,8 @@ namespace {
 double train_word_classifier(const std::string& name, const std::function<void(BertForSequenceClassification&)>& prepare) {
   testing::ScratchDir dir(name);
   const auto tok = tiny_tokenizer(dir);
-  const auto train = cls_examples(1, 2000), held_out = cls_examples(2, 200);
+  const auto train = cls_examples(1, 2000), held_out = cls_examples(2, 200, train.texts);
+  CHECK(seen_in_training(train.texts, held_out.texts, [](const std::string& text) { return text; }) == 0);
   BertConfig config = tiny_config(tok);
   config.id2label = train.label_names;
   BertForSequenceClassification model(config);

@@ -40,7 +40,7 @@ inline bool have_nginx() {
   if (!nginx_binary().empty()) return true;
   const std::string reason = "nginx not installed (apt-get install nginx)";
   if (running_in_ci()) FAIL(reason);
-  std::cout << "BERTLAB-SKIP: " << reason << std::endl;
+  report_skip(reason);
   return false;
 }
 

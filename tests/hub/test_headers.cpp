@@ -8,17 +8,17 @@
 #include "hub/download.h"        // defines: git_hash_file, sha256_file
 #include "hub/error.h"           // defines: HubError
 #include "hub/headers.h"         // defines: add_header_line, metadata_from_headers, is_git_hash, is_sha256
-#include "tests/hub/fake_hub.h"  // defines: git_hash_object, sha256sum
+#include "tests/hub/fake_hub.h"  // defines: git_hash_object, sha256sum, kCommit
 
 using namespace bertlab::hub;
 using bertlab::testing::git_hash_object;
+using bertlab::testing::kCommit;
 using bertlab::testing::sha256sum;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kCommit = "0123456789abcdef0123456789abcdef01234567";
 const std::string kGitHash = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 const std::string kSha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 const std::string kUrl = "http://hub/bert-base-uncased/resolve/main/config.json";

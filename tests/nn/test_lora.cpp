@@ -77,6 +77,23 @@ TEST_CASE("LoRALinear: gradients of input, lora_A and lora_B, and none for the f
   CHECK_FALSE(base.bias.grad().defined());
 }
 
+TEST_CASE("LoRALinear: gradients with dropout on (training, the same seeded mask each call)", "[nn][lora][gradcheck]") {
+  nn::Linear base(6, 5);
+  nn::LoRALinear lora(base, 3, 6.0f, 0.5f);
+  randomize_B(lora, 8);
+  lora.train();
+  const auto f = [&](const std::vector<Tensor>& in) {
+    default_generator().manual_seed(12);  // every forward of the check draws the same mask
+    return lora.forward(in[0]);
+  };
+  Tensor x = randn_param({4, 6}, 9);
+  lora.eval();
+  const Tensor without_dropout = lora.forward(x);
+  lora.train();
+  REQUIRE_FALSE(AllClose(without_dropout, 1e-5, 1e-5).match(f({x})));  // the dropout is on
+  gradcheck(f, {x, lora.A().weight, lora.B().weight});
+}
+
 TEST_CASE("LoRALinear: the wrapped Linear's own forward hands over to its adapter", "[nn][lora]") {
   nn::Linear base(4, 4);
   base.lora = std::make_unique<nn::LoRALinear>(base, 2, 2.0f, 0.0f);

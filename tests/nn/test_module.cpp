@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "nn/activation.h"
 #include "nn/dropout.h"
 #include "nn/embedding.h"
@@ -107,5 +109,27 @@ TEST_CASE("MultiHeadAttention: gradients of every projection", "[nn][attention][
   Tensor x = randn_param({2, 3, 8}, 5);
   Tensor mask = Tensor::zeros({2, 1, 1, 3});
   mask.data()[2] = -std::numeric_limits<float>::infinity();  // batch 0 cannot see key 2
-  gradcheck([&](const auto& in) { return mha.forward(in[0], mask).context_layer; }, {x, mha.query.weight, mha.value.bias});
+  std::vector<Tensor> inputs = {x};
+  for (const auto& [name, p] : mha.named_parameters()) inputs.push_back(p);
+  REQUIRE(inputs.size() == 1 + 6);  // query, key, value: weight and bias each
+  gradcheck([&](const auto& in) { return mha.forward(in[0], mask).context_layer; }, inputs);
+}
+
+TEST_CASE("Linear without bias: gradients of the input and the weight", "[nn][gradcheck]") {
+  nn::Linear dense(5, 3, /*bias=*/false);
+  REQUIRE(dense.named_parameters().size() == 1);
+  gradcheck([&](const auto& in) { return dense.forward(in[0]); }, {randn_param({2, 4, 5}, 6), dense.weight});
+}
+
+TEST_CASE("Dropout (training): gradcheck with the same seeded mask on every call", "[nn][dropout][gradcheck]") {
+  nn::Dropout drop(0.4f);
+  drop.train();
+  const auto f = [&](const std::vector<Tensor>& in) {
+    default_generator().manual_seed(11);  // every forward of the check draws the same mask
+    return drop.forward(in[0]);
+  };
+  Tensor x = randn_param({4, 25}, 7);
+  const std::vector<float> y = f({x}).to_vector();
+  REQUIRE(std::count(y.begin(), y.end(), 0.0f) > 0);  // some dropped, so the mask is under test
+  gradcheck(f, {x});
 }

@@ -1,6 +1,8 @@
 // AllClose: compare two tensors elementwise, |got - want| <= atol + rtol·|want|, and on failure
 // say where: the largest difference, its multi-index, and the first few (got, want) pairs.
+// A NaN matches nothing, not even a NaN (as torch.allclose), unless asked: .with_equal_nan().
 //   REQUIRE_THAT(out, AllClose(expected, 1e-5, 1e-4));
+//   CHECK_THAT(loss_of_nothing, AllClose(expected_nan).with_equal_nan());
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -28,7 +30,7 @@ class AllCloseMatcher : public Catch::MatcherBase<Tensor> {
     std::string pairs;
     for (int64_t i = 0; i < got.numel(); ++i) {
       const double g = got.data()[i], w = want_.data()[i], diff = std::fabs(g - w);
-      const bool ok = diff <= atol_ + rtol_ * std::fabs(w) || (std::isnan(g) && std::isnan(w));
+      const bool ok = diff <= atol_ + rtol_ * std::fabs(w) || (equal_nan_ && std::isnan(g) && std::isnan(w));
       if (!ok && bad++ < 5) pairs += fmt::format(" ({:.8g}, {:.8g})@{}", g, w, unravel(i));
       if (!ok && (diff > worst || std::isnan(diff))) worst = diff, worst_i = i;
     }
@@ -38,9 +40,16 @@ class AllCloseMatcher : public Catch::MatcherBase<Tensor> {
     return false;
   }
 
+  // NaN against NaN counts as equal (torch.allclose's equal_nan=True); NaN against a number never does.
+  AllCloseMatcher with_equal_nan() const {
+    AllCloseMatcher m = *this;
+    m.equal_nan_ = true;
+    return m;
+  }
+
   std::string describe() const override {
-    return fmt::format("is close to the expected {} tensor (atol {}, rtol {}): {}", want_.shape(), atol_, rtol_,
-                       report_);
+    return fmt::format("is close to the expected {} tensor (atol {}, rtol {}{}): {}", want_.shape(), atol_, rtol_,
+                       equal_nan_ ? ", NaN equals NaN" : "", report_);
   }
 
  private:
@@ -52,6 +61,7 @@ class AllCloseMatcher : public Catch::MatcherBase<Tensor> {
 
   Tensor want_;
   double atol_, rtol_;
+  bool equal_nan_ = false;
   mutable std::string report_;
 };
 

@@ -3,6 +3,7 @@
 // gradients autograd derives on its own), and by gradcheck.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -151,6 +152,18 @@ TEST_CASE("cross_entropy: fused equals its composite twin, and gradcheck", "[ops
   gradcheck([&](const auto& in) { return cross_entropy(in[0], targets); }, {logits});
 }
 
+TEST_CASE("cross_entropy: gradcheck with another ignore_index (QA ignores position S)", "[ops][cross_entropy][gradcheck]") {
+  const int64_t S = 6;  // QA logits [B, S]: a start position clamped to S means "not in this window"
+  const IntTensor targets({0, S, S - 1, 2, S}, {5});
+  Tensor logits = randn_param({5, S}, 13);
+  // -Σ over the counted rows 0, 2, 3 of log softmax at the target, / 3
+  Tensor onehot = Tensor::zeros({5, S});
+  for (int r : {0, 2, 3}) onehot.data()[r * S + targets.data[r]] = 1.0f;
+  CHECK(cross_entropy(logits, targets, S).item() ==
+        Approx(scale(sum(mul(onehot, log(softmax(logits)))), -1.0f / 3.0f).item()).epsilon(1e-5));
+  gradcheck([&](const auto& in) { return cross_entropy(in[0], targets, S); }, {logits});
+}
+
 // ---- embedding --------------------------------------------------------------------------------
 
 TEST_CASE("embedding: gathers rows, scatter-adds gradients, skips padding_idx", "[ops][embedding]") {
@@ -191,4 +204,15 @@ TEST_CASE("dropout: eval is identity, training keeps the mean and reuses its mas
   CHECK(x.grad().to_vector() == y.to_vector());
   Generator a(5), b(5);
   CHECK(dropout(x, 0.5f, true, a).to_vector() == dropout(x, 0.5f, true, b).to_vector());  // seeded
+}
+
+TEST_CASE("dropout: gradcheck with a seeded generator (the same mask on every call)", "[ops][dropout][gradcheck]") {
+  const auto f = [](const std::vector<Tensor>& in) {
+    Generator gen(21);
+    return dropout(in[0], 0.3f, true, gen);
+  };
+  Tensor x = randn_param({3, 40}, 22);
+  const std::vector<float> y = f({x}).to_vector();
+  REQUIRE(std::count(y.begin(), y.end(), 0.0f) > 0);  // some dropped, so the mask is under test
+  gradcheck(f, {x});
 }

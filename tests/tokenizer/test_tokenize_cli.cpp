@@ -48,13 +48,17 @@ TEST_CASE("bertlab tokenize: --jsonl answers every golden case as HF", "[tokeniz
   fs::remove(results);
 
   const std::vector<json> expected = read_jsonl(*cases);
+  REQUIRE(expected.size() == 347);  // fixtures/tokenizer/README.md: 347 cases (312 encode, 35 decode)
   CHECK(answers.size() == expected.size());
+  size_t compared = 0;
   for (const json& test_case : expected) {
     const std::string id = test_case["id"];
     CAPTURE(id);
     REQUIRE(answers.count(id) == 1);
     CHECK(answers[id].value("result", json()).dump() == test_case["expected"].dump());
+    ++compared;
   }
+  CHECK(compared == 347);
 }
 
 TEST_CASE("bertlab tokenize: --jsonl answers a hostile line with an error and goes on", "[tokenizer][cli]") {
