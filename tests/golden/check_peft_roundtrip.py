@@ -30,7 +30,7 @@ except ImportError as e:  # an optional check, but not under CI: say why it did 
     if os.environ.get("CI") == "true":
         print(f"FAIL: CI=true needs torch, peft, transformers and safetensors for {sys.executable}: {e}")
         sys.exit(1)
-    print(f"BERTLAB-SKIP: {e} (set BERTLAB_PYTHON to a python3 with peft)")
+    print(f"BERTLAB-SKIP: {e} (run with BERTLAB_PYTHON=$(scripts/golden-venv): a venv with the pinned transformers + PEFT)")
     sys.exit(0)
 
 
