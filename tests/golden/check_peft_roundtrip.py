@@ -90,7 +90,9 @@ def main():
     for name, p in merged.named_parameters():
         key = f"merged.{name}"
         if key in ours:
-            ok &= report(key, ours[key], p.detach(), 1e-6)
+            # W + s·(B·A) rounds once per step, in an order that differs by build (FMA, unrolling):
+            # the fixtures' atol 1e-6 plus a few float32 ulps of |W|, which is ~10 here.
+            ok &= report(key, ours[key], p.detach(), 1e-6, 5e-7)
             n_merged += 1
     ok &= report_count("merged weights", n_merged, sum(k.startswith("merged.") for k in ours))
     print("PEFT round trip:", "OK" if ok else "MISMATCH")
