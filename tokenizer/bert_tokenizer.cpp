@@ -23,20 +23,15 @@ namespace fs = std::filesystem;
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-namespace {
-
-// do_lower_case and model_max_length from tokenizer_config.json; other keys are ignored.
-TokenizerConfig read_tokenizer_config(const fs::path& path) {
+// do_lower_case and model_max_length; other keys are ignored.
+TokenizerConfig TokenizerConfig::from_json_string(const std::string& text, const std::string& source) {
   TokenizerConfig config;
-  std::ifstream file(path, std::ios::binary);
-  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  const nlohmann::json json =
-      parse_json<TokenizerError>(text, "BertTokenizer: bad tokenizer_config.json " + path.string());
+  const nlohmann::json json = parse_json<TokenizerError>(text, "BertTokenizer: bad tokenizer_config.json " + source);
   if (!json.is_object()) {
     throw TokenizerError(fmt::format(
         "BertTokenizer: bad tokenizer_config.json: expected a JSON object, got {} in {}. Hint: "
         "check the file, or delete it to use the defaults",
-        json.type_name(), path.string()));
+        json.type_name(), source));
   }
   if (auto it = json.find("do_lower_case"); it != json.end() && it->is_boolean()) {
     config.do_lower_case = it->get<bool>();
@@ -48,6 +43,14 @@ TokenizerConfig read_tokenizer_config(const fs::path& path) {
         value >= 9.0e18 ? std::numeric_limits<int64_t>::max() : it->get<int64_t>();
   }
   return config;
+}
+
+namespace {
+
+TokenizerConfig read_tokenizer_config(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  return TokenizerConfig::from_json_string(text, path.string());
 }
 
 // The vocab, checked for the five special tokens BERT cannot work without.

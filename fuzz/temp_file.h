@@ -1,0 +1,20 @@
+// The training-data readers take a path, not text: a target writes each input to a file and
+// passes its path. One file per process, so that fuzzers running side by side do not share it.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+// Writes `bytes` to this process's temp file with the given extension, and returns its path.
+inline std::filesystem::path write_temp_file(std::string_view bytes, const std::string& extension) {
+  // /dev/shm is memory: a file there costs microseconds, where a busy disk took milliseconds.
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
+  const fs::path path = folder / ("bertlab-fuzz-" + std::to_string(getpid()) + extension);
+  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return path;
+}
