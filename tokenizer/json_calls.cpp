@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "json/parse.h"       // defines: json_excerpt
+#include "json/parse.h"       // defines: parse_json, json_excerpt
 #include "tokenizer/error.h"  // defines: TokenizerError
 
 namespace bertlab::tokenizer {
@@ -16,8 +16,6 @@ namespace {
 // (padding one row to 10^8 tokens needed 7.8 GB). A case pads to at most a million tokens in all:
 // 2,000 times BERT's 512 positions, more than any encoder reads, and still only ~50 MB of output.
 constexpr int64_t kMaxPaddedTokens = 1'000'000;
-// Cases are 3 levels deep; a line of 100,000 '[' overflowed the stack of the recursive parser.
-constexpr int kMaxDepth = 64;
 
 // Throws a TokenizerError about key `key` unless `ok`.
 void expect(bool ok, std::string_view key, std::string_view expected, const json& got) {
@@ -133,14 +131,8 @@ EncodeOptions encode_options_from_json(const json& call) {
 }
 
 json parse_json_case(const std::string& line) {
-  // The parser calls back at every value with its depth: stop before the nesting gets deep.
-  const json::parser_callback_t depth_limit = [](int depth, json::parse_event_t event, json&) {
-    if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start)
-      expect(depth < kMaxDepth, "case", fmt::format("JSON nested at most {} deep", kMaxDepth),
-             fmt::format("a value nested deeper than {}", kMaxDepth));
-    return true;
-  };
-  return json::parse(line, depth_limit);
+  // parse_json, not json::parse: its errors are TokenizerErrors, and it refuses deep nesting.
+  return parse_json<TokenizerError>(line, "json case");
 }
 
 json run_json_case(const BertTokenizer& tokenizer, const json& test_case) {
