@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <type_traits>
 
 #include "tensor/error.h"      // defines: BERT_CHECK
+#include "tensor/json_file.h"  // defines: read_text_file, parse_json_object, json_excerpt
 #include "tokenizer/unicode.h"  // defines: decode_utf8, encode_utf8
 
 namespace bertlab::finetune {
@@ -24,6 +27,10 @@ template <typename T>
 T field(const json& object, const char* key, const fs::path& path) {
   BERT_CHECK(object.is_object() && object.contains(key), "read_squad: {}: missing field \"{}\". Hint: is this a "
              "SQuAD v1.1 file?", path.string(), key);
+  // nlohmann converts 1e30 to an int64 with a bare cast, which is undefined: accept integers only.
+  if constexpr (std::is_integral_v<T>)
+    BERT_CHECK(object.at(key).is_number_integer(), "read_squad: {}: field \"{}\": expected an integer, got {}",
+               path.string(), key, json_excerpt(object.at(key)));
   try {
     return object.at(key).get<T>();
   } catch (const json::exception& e) {
@@ -34,14 +41,9 @@ T field(const json& object, const char* key, const fs::path& path) {
 }  // namespace
 
 std::vector<SquadExample> read_squad(const fs::path& path) {
-  std::ifstream in(path);
-  BERT_CHECK(in.good(), "read_squad: cannot open {}. Hint: check the path", path.string());
-  json root;
-  try {
-    root = json::parse(in);
-  } catch (const json::exception& e) {
-    BERT_CHECK(false, "read_squad: {}: not valid JSON: {}", path.string(), e.what());
-  }
+  // parse_json_object refuses deep nesting, which would overflow the stack when `field` copies
+  // a value, and cuts long quotes from error messages.
+  const json root = parse_json_object(read_text_file(path, "read_squad"), "read_squad: " + path.string());
   std::vector<SquadExample> out;
   for (const json& article : field<json>(root, "data", path)) {
     const auto title = article.contains("title") ? field<std::string>(article, "title", path) : "";
@@ -65,11 +67,10 @@ std::vector<std::string> check_squad_answers(const std::vector<SquadExample>& ex
     const auto context_length = static_cast<int64_t>(context.size());
     for (const SquadAnswer& a : ex.answers) {
       const std::u32string text = tokenizer::decode_utf8(a.text);
-      const auto end = a.answer_start + static_cast<int64_t>(text.size());
       std::string problem;
       if (a.answer_start < 0)
         problem = fmt::format("answer_start {} is negative", a.answer_start);
-      else if (end > context_length)
+      else if (a.answer_start > context_length - static_cast<int64_t>(text.size()))  // answer_start + size could overflow
         problem = fmt::format("answer_start {} + {} code points of \"{}\" is past the end of the context ({} code "
                               "points)", a.answer_start, text.size(), a.text, context_length);
       else if (context.compare(a.answer_start, text.size(), text) != 0)
@@ -126,7 +127,9 @@ QaFeatures prepare_qa_features(const tokenizer::BertTokenizer& tokenizer, const 
       if (!ex.answers.empty()) {  // the first answer is the training target
         const SquadAnswer& a = ex.answers.front();
         const auto length = static_cast<int64_t>(tokenizer::decode_utf8(a.text).size());
-        label = label_window(w, a.answer_start, a.answer_start + length);
+        // answer_start comes from the file: saturate, not overflow (such an answer is in no window).
+        constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+        label = label_window(w, a.answer_start, a.answer_start > kMax - length ? kMax : a.answer_start + length);
       }
       out.start_positions.push_back(label.first);
       out.end_positions.push_back(label.second);
