@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub/resolve.h"        // defines: resolve_model
-#include "json/parse.h"          // defines: parse_json
+#include "json/parse.h"          // defines: parse_json, json_excerpt
 #include "tokenizer/error.h"    // defines: TokenizerError
 #include "tokenizer/unicode.h"  // defines: decode_utf8
 
@@ -37,8 +37,14 @@ TokenizerConfig TokenizerConfig::from_json_string(const std::string& text, const
     config.do_lower_case = it->get<bool>();
   }
   if (auto it = json.find("model_max_length"); it != json.end() && it->is_number()) {
-    // Some configs say 1e30 for "no limit": clamp what does not fit in an int64.
+    // Some configs say 1e30 for "no limit": clamp what does not fit in an int64. A negative
+    // length is refused, as a negative max_length is (and -1e30 would not fit either).
     const double value = it->get<double>();
+    if (value < 0) {
+      throw TokenizerError(fmt::format(
+          "BertTokenizer: bad tokenizer_config.json: field \"model_max_length\": expected a length >= 0, got {} in {}",
+          json_excerpt(*it), source));
+    }
     config.model_max_length =
         value >= 9.0e18 ? std::numeric_limits<int64_t>::max() : it->get<int64_t>();
   }
