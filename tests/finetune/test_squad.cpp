@@ -106,8 +106,8 @@ TEST_CASE("read_squad: SQuAD JSON into examples, a missing field names itself", 
 }
 
 TEST_CASE("read_squad: a non-integer answer_start or deep nesting is an error, not undefined behaviour", "[squad]") {
-  // Found by fuzz/fuzz_squad.cpp: nlohmann cast 1e30 to int64 (undefined), and json::parse
-  // accepted any depth, which copying `data` then recursed through.
+  // nlohmann cast 1e30 to int64, which is undefined (UBSan in fuzz/fuzz_squad.cpp reports it), and
+  // json::parse accepted any depth, which copying `data` then recursed through.
   testing::ScratchDir dir("squad_hostile");
   const auto huge = dir.write("huge.json", R"({"data": [{"paragraphs": [{"context": "c", "qas": [{"id": "q",
       "question": "?", "answers": [{"text": "c", "answer_start": 1e30}]}]}]}]})");
@@ -135,7 +135,7 @@ TEST_CASE("check_squad_answers: answer_start out of range, negative or off the t
 }
 
 TEST_CASE("prepare_qa_features: an answer_start near INT64_MAX labels no window, without overflowing", "[squad]") {
-  // answer_start + length overflowed int64: found by fuzz/fuzz_squad.cpp.
+  // answer_start + length overflowed int64 (UBSan in fuzz/fuzz_squad.cpp reports it).
   const tokenizer::BertTokenizer tok(testing::tiny_vocab());
   const std::vector<SquadExample> examples = {{"1", "", "want", "un , . ! hello don", {{"hello", INT64_MAX - 2}}}};
   const QaFeatures f = prepare_qa_features(tok, examples, 7, 1);

@@ -208,7 +208,7 @@ TEST_CASE("LoraConfig: adapter_config.json round trip and unsupported fields", "
 }
 
 TEST_CASE("LoraConfig: a lora_alpha beyond int64 is written as a number and read back", "[lora]") {
-  // 1e30 was cast to int64 for writing (undefined behaviour): found by fuzz/fuzz_lora_config.cpp.
+  // 1e30 was cast to int64 for writing, which is undefined (UBSan in fuzz/fuzz_lora_config.cpp reports it).
   for (const double alpha : {1e30, -1e30, 16.0, 0.5}) {
     LoraConfig c = lora_config({"query"}, 4);
     c.lora_alpha = alpha;

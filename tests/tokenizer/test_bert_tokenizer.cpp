@@ -135,8 +135,8 @@ TEST_CASE("BertTokenizer: bad input is a clear error", "[tokenizer]") {
 }
 
 TEST_CASE("TokenizerConfig: model_max_length 1e30 means no limit, a negative one is an error", "[tokenizer]") {
-  // -1e30 reached nlohmann's bare double-to-int64 cast (undefined): found by
-  // fuzz/fuzz_tokenizer_config.cpp.
+  // -1e30 reached nlohmann's bare double-to-int64 cast, which is undefined (UBSan in
+  // fuzz/fuzz_tokenizer_config.cpp reports it).
   CHECK(TokenizerConfig::from_json_string(R"({"model_max_length": 1e30})", "t.json").model_max_length == INT64_MAX);
   CHECK(TokenizerConfig::from_json_string(R"({"model_max_length": 0})", "t.json").model_max_length == 0);
   for (const char* bad : {R"({"model_max_length": -1e30})", R"({"model_max_length": -1})"})
