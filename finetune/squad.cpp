@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <type_traits>

@@ -61,8 +61,8 @@ inline size_t json_too_deep_at(std::string_view text) {
 }
 
 // nlohmann::json::parse(text), throwing ErrorT("<source>: not valid JSON: <why>") on a syntax
-// error, a number too big for a double, or nesting deeper than kMaxJsonDepth. JsonT = nlohmann::ordered_json keeps the
-// keys in file order.
+// error, a number too big for a double, or nesting deeper than kMaxJsonDepth.
+// JsonT = nlohmann::ordered_json keeps the keys in file order.
 template <typename ErrorT, typename JsonT = nlohmann::json>
 JsonT parse_json(std::string_view text, std::string_view source) {
   if (const size_t at = json_too_deep_at(text); at != std::string_view::npos) {
