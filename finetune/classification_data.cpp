@@ -4,6 +4,8 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <string_view>
+#include <tuple>
 
 #include "tensor/error.h"      // defines: BERT_CHECK
 #include "tokenizer/unicode.h"  // defines: decode_utf8
@@ -49,12 +51,23 @@ size_t column_index(const std::string& column, const std::vector<std::string>& h
   return static_cast<size_t>(it - header.begin());
 }
 
-// Sorted distinct labels; numerically when all are integers ("2" before "10").
+// Digit strings by their value, however long ("2" < "10" < "99999999999999999999"): without
+// leading zeros, a shorter number is smaller, and equal lengths compare digit by digit. (stoll
+// threw std::out_of_range past 19 digits.) Ties such as "1" and "01" fall back to the text.
+bool less_by_value(const std::string& a, const std::string& b) {
+  const auto digits = [](const std::string& s) {
+    return std::string_view(s).substr(std::min(s.find_first_not_of('0'), s.size()));
+  };
+  const std::string_view x = digits(a), y = digits(b);
+  return std::tuple(x.size(), x, std::string_view(a)) < std::tuple(y.size(), y, std::string_view(b));
+}
+
+// Sorted distinct labels; by value when all are integers ("2" before "10").
 std::vector<std::string> sorted_labels(const std::vector<std::string>& raw) {
   const std::set<std::string> unique(raw.begin(), raw.end());
   std::vector<std::string> names(unique.begin(), unique.end());
   const bool numeric = std::all_of(names.begin(), names.end(), [](const std::string& s) { return is_index(s); });
-  if (numeric) std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return std::stoll(a) < std::stoll(b); });
+  if (numeric) std::sort(names.begin(), names.end(), less_by_value);
   return names;
 }
 

@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <type_traits>
 
 #include "tensor/error.h"      // defines: BERT_CHECK
-#include "tensor/json_file.h"  // defines: read_text_file, parse_json_object, read_field
+#include "tensor/json_file.h"  // defines: read_text_file, parse_json_object, read_field, json_excerpt
 #include "tokenizer/unicode.h"  // defines: decode_utf8, encode_utf8
 
 namespace bertlab::finetune {
@@ -31,6 +32,8 @@ T field(const json& object, const char* key, const fs::path& path) {
 }  // namespace
 
 std::vector<SquadExample> read_squad(const fs::path& path) {
+  // parse_json_object refuses deep nesting, which would overflow the stack when `field` copies
+  // a value, and cuts long quotes from error messages.
   const json root = parse_json_object(read_text_file(path, "read_squad"), "read_squad: " + path.string());
   std::vector<SquadExample> out;
   for (const json& article : field<json>(root, "data", path)) {
@@ -55,11 +58,10 @@ std::vector<std::string> check_squad_answers(const std::vector<SquadExample>& ex
     const auto context_length = static_cast<int64_t>(context.size());
     for (const SquadAnswer& a : ex.answers) {
       const std::u32string text = tokenizer::decode_utf8(a.text);
-      const auto end = a.answer_start + static_cast<int64_t>(text.size());
       std::string problem;
       if (a.answer_start < 0)
         problem = fmt::format("answer_start {} is negative", a.answer_start);
-      else if (end > context_length)
+      else if (a.answer_start > context_length - static_cast<int64_t>(text.size()))  // answer_start + size could overflow
         problem = fmt::format("answer_start {} + {} code points of \"{}\" is past the end of the context ({} code "
                               "points)", a.answer_start, text.size(), a.text, context_length);
       else if (context.compare(a.answer_start, text.size(), text) != 0)
@@ -116,7 +118,9 @@ QaFeatures prepare_qa_features(const tokenizer::BertTokenizer& tokenizer, const 
       if (!ex.answers.empty()) {  // the first answer is the training target
         const SquadAnswer& a = ex.answers.front();
         const auto length = static_cast<int64_t>(tokenizer::decode_utf8(a.text).size());
-        label = label_window(w, a.answer_start, a.answer_start + length);
+        // answer_start comes from the file: saturate, not overflow (such an answer is in no window).
+        constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+        label = label_window(w, a.answer_start, a.answer_start > kMax - length ? kMax : a.answer_start + length);
       }
       out.start_positions.push_back(label.first);
       out.end_positions.push_back(label.second);

@@ -1,32 +1,26 @@
 // libFuzzer target: arbitrary bytes through the whole tokenizer. Must never crash, hang or
 // trip a sanitizer; invalid UTF-8 must come back as a TokenizerError, nothing else.
 //   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DBERTLAB_FUZZ=ON -DBERTLAB_TESTS=OFF
-//   cmake --build build-fuzz --target fuzz_tokenizer && ./build-fuzz/fuzz/fuzz_tokenizer
-//   -runs=200000
+//   cmake --build build-fuzz -j2 --target fuzz_tokenizer
+//   mkdir -p /tmp/tok-corpus && ./build-fuzz/fuzz/fuzz_tokenizer -write_seeds=/tmp/tok-corpus
+//   ./build-fuzz/fuzz/fuzz_tokenizer -runs=1000000 /tmp/tok-corpus
 // The first two bytes choose the options; the rest is the text, split into text and pair at
 // the first 0x01 byte when there is one.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <string_view>
 
-#include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer
+#include "fuzz/tiny_tokenizer.h"       // defines: tiny_tokenizer
+#include "fuzz/write_seeds.h"          // defines: write_seeds_if_asked
 #include "tokenizer/error.h"           // defines: TokenizerError
 #include "tokenizer/unicode.h"         // defines: decode_utf8
 
 namespace {
 
 using namespace bertlab::tokenizer;
-
-const BertTokenizer& tokenizer() {
-  // A tiny inline vocabulary (no files needed) with pieces for ASCII, an accent and a CJK char.
-  static const BertTokenizer instance(
-      Vocab({"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a",      "b",    "ab",
-             "##a",   "##b",   "##ab",  "un",    "##aff",  "##able", ".",    ",",
-             "!",     "[",     "]",     "e",     "##e",    "日",     "mask", "##s"}));
-  return instance;
-}
 
 EncodeOptions options_from(uint8_t a, uint8_t b) {
   EncodeOptions options;
@@ -67,7 +61,18 @@ void check_encoding(const Encoding& e, size_t text_chars, size_t pair_chars) {
   }
 }
 
+// Seeds: a pair truncated to 8 tokens, and a padded single text with an accent and a CJK char.
+void write_seeds(const std::string& dir) {
+  std::ofstream(dir + "/pair.txt", std::ios::binary) << "\x05\x88" << "unaffable a, b!\x01" << "[MASK] ab";
+  std::ofstream(dir + "/single.txt", std::ios::binary) << "\x03\x00" << "Ab\u00e9 \u65e5e masks.";
+}
+
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  write_seeds_if_asked(*argc, *argv, write_seeds);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
@@ -77,14 +82,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = bytes.substr(0, split);
   try {
     const size_t text_chars = decode_utf8(text).size();
-    const Encoding single = tokenizer()(text, options);
+    const Encoding single = tiny_tokenizer()(text, options);
     check_encoding(single, text_chars, 0);
-    tokenizer().decode(single.input_ids, data[1] & 1);
+    tiny_tokenizer().decode(single.input_ids, data[1] & 1);
     if (split == std::string_view::npos) return 0;
     const std::string_view pair = bytes.substr(split + 1);
-    const Encoding both = tokenizer()(text, pair, options);
+    const Encoding both = tiny_tokenizer()(text, pair, options);
     check_encoding(both, text_chars, decode_utf8(pair).size());
-    tokenizer()(std::vector<std::string>{std::string(text), std::string(pair)}, options);
+    tiny_tokenizer()(std::vector<std::string>{std::string(text), std::string(pair)}, options);
   } catch (const TokenizerError&) {
     // Expected for invalid UTF-8.
   }

@@ -62,8 +62,8 @@ inline size_t json_too_deep_at(std::string_view text) {
 }
 
 // nlohmann::json::parse(text), throwing ErrorT("<source>: not valid JSON: <why>") on a syntax
-// error or on nesting deeper than kMaxJsonDepth. JsonT = nlohmann::ordered_json keeps the
-// keys in file order.
+// error, a number too big for a double, or nesting deeper than kMaxJsonDepth.
+// JsonT = nlohmann::ordered_json keeps the keys in file order.
 template <typename ErrorT, typename JsonT = nlohmann::json>
 JsonT parse_json(std::string_view text, std::string_view source) {
   if (const size_t at = json_too_deep_at(text); at != std::string_view::npos) {
@@ -74,7 +74,8 @@ JsonT parse_json(std::string_view text, std::string_view source) {
   }
   try {
     return JsonT::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {  // the same exception type for both JsonT
+  } catch (const nlohmann::json::exception& e) {  // the same exception types for both JsonT
+    // Mostly a parse_error, but a number beyond a double's range (1e400) is an out_of_range.
     // nlohmann quotes the text it last read, which can be a whole long string: cut it.
     throw ErrorT(fmt::format("{}: not valid JSON: {}", source, text_excerpt(e.what(), 200)));
   }

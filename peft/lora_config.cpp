@@ -71,8 +71,10 @@ LoraConfig LoraConfig::from_json_file(const std::filesystem::path& path) {
 
 std::string LoraConfig::to_json_string() const {
   auto string_or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
-  // PEFT writes integral alphas as integers (lora_alpha: int), so do we.
-  const json alpha = lora_alpha == std::floor(lora_alpha) ? json(static_cast<int64_t>(lora_alpha)) : json(lora_alpha);
+  // PEFT writes integral alphas as integers (lora_alpha: int), so do we, when one fits in an
+  // int64: casting 1e30 to int64 is undefined behaviour.
+  const bool integral = lora_alpha == std::floor(lora_alpha) && std::abs(lora_alpha) < 0x1p63;  // 2^63
+  const json alpha = integral ? json(static_cast<int64_t>(lora_alpha)) : json(lora_alpha);
   // The field set of PEFT 0.10's LoraConfig, in its defaults wherever bertlab has no choice.
   const json j = {{"alpha_pattern", json::object()},
                   {"auto_mapping", nullptr},

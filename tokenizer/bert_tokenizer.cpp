@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hub/resolve.h"        // defines: resolve_model
-#include "json/parse.h"          // defines: parse_json
+#include "json/parse.h"          // defines: parse_json, json_excerpt
 #include "tokenizer/error.h"    // defines: TokenizerError
 #include "tokenizer/unicode.h"  // defines: decode_utf8
 
@@ -23,29 +23,36 @@ namespace fs = std::filesystem;
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-namespace {
-
-// do_lower_case and model_max_length from tokenizer_config.json; other keys are ignored.
-TokenizerConfig read_tokenizer_config(const fs::path& path) {
+// do_lower_case and model_max_length; other keys are ignored.
+TokenizerConfig TokenizerConfig::from_json_string(const std::string& text, const std::string& source) {
   TokenizerConfig config;
-  std::ifstream file(path, std::ios::binary);
-  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-  const nlohmann::json json =
-      parse_json<TokenizerError>(text, "BertTokenizer: bad tokenizer_config.json " + path.string());
+  const nlohmann::json json = parse_json<TokenizerError>(text, "BertTokenizer: bad tokenizer_config.json " + source);
   if (!json.is_object()) {
     throw TokenizerError(fmt::format(
         "BertTokenizer: bad tokenizer_config.json: expected a JSON object, got {} in {}. Hint: "
         "check the file, or delete it to use the defaults",
-        json.type_name(), path.string()));
+        json.type_name(), source));
   }
-  const std::string source = "BertTokenizer: " + path.string();
-  read_field<TokenizerError>(json, "do_lower_case", config.do_lower_case, source);
+  const std::string where = "BertTokenizer: tokenizer_config.json " + source;
+  read_field<TokenizerError>(json, "do_lower_case", config.do_lower_case, where);
   // Some configs say 1e30 for "no limit": read a number, and clamp what does not fit in an int64.
   double max_length = static_cast<double>(config.model_max_length);
-  read_field<TokenizerError>(json, "model_max_length", max_length, source);
+  read_field<TokenizerError>(json, "model_max_length", max_length, where);
+  // A negative length is refused, as a negative max_length is (and -1e30 would not fit either).
+  if (max_length < 0)
+    throw TokenizerError(fmt::format("{}: field \"model_max_length\": expected a length >= 0, got {}", where,
+                                     max_length));
   config.model_max_length =
       max_length >= 9.0e18 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(max_length);
   return config;
+}
+
+namespace {
+
+TokenizerConfig read_tokenizer_config(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  return TokenizerConfig::from_json_string(text, path.string());
 }
 
 // The vocab, checked for the five special tokens BERT cannot work without.

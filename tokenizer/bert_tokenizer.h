@@ -30,6 +30,10 @@ struct TokenizerConfig {
   // BERT's position limit. HF leaves it unset for a folder without tokenizer_config.json
   // (then no default truncation); we use 512, as the Hub's bert-base-uncased config says.
   int64_t model_max_length = 512;
+
+  // The settings in the text of a tokenizer_config.json; other keys are ignored. Errors
+  // (TokenizerError) start with `source`, usually the file name.
+  static TokenizerConfig from_json_string(const std::string& text, const std::string& source);
 };
 
 class BertTokenizer {

@@ -131,7 +131,8 @@ EncodeOptions encode_options_from_json(const json& call) {
 }
 
 json parse_json_case(const std::string& line) {
-  return parse_json<TokenizerError>(line, "json case");  // depth-capped: a line may come from anyone
+  // parse_json, not json::parse: its errors are TokenizerErrors, and it refuses deep nesting.
+  return parse_json<TokenizerError>(line, "json case");
 }
 
 json run_json_case(const BertTokenizer& tokenizer, const json& test_case) {

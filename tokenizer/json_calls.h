@@ -15,7 +15,8 @@
 
 namespace bertlab::tokenizer {
 
-// One line of a cases file, parsed; nesting deeper than any case is an error, not a stack overflow.
+// One line of a cases file, parsed. Throws TokenizerError when it is not JSON or nests deeper
+// than kMaxJsonDepth (json/parse.h).
 nlohmann::json parse_json_case(const std::string& line);
 
 // The EncodeOptions of a "call" object (add_special_tokens, padding, truncation, max_length).

@@ -28,3 +28,11 @@ TEST_CASE("read_classification_file: a label seen once in 1000 rows of a two-lab
   // Given the training set's labels, an evaluation file is checked against them instead.
   CHECK(finetune::read_classification_file(path, {}, {"0", "1", "1 "}).warnings.empty());
 }
+
+TEST_CASE("read_classification_file: integer labels sort by value, however many digits", "[finetune][data]") {
+  // A 20-digit label threw std::out_of_range from stoll: found by fuzz/fuzz_classification_data.cpp.
+  testing::ScratchDir dir("cls_data_long_labels");
+  const auto path = dir.write("train.tsv", "sentence\tlabel\na\t10\nb\t99999999999999999999\nc\t2\nd\t02\n");
+  CHECK(finetune::read_classification_file(path, {}).label_names ==
+        std::vector<std::string>{"02", "2", "10", "99999999999999999999"});
+}

@@ -105,6 +105,17 @@ TEST_CASE("read_squad: SQuAD JSON into examples, a missing field names itself", 
   CHECK_THROWS_WITH(read_squad(bad), Contains("missing field \"context\""));
 }
 
+TEST_CASE("read_squad: a non-integer answer_start or deep nesting is an error, not undefined behaviour", "[squad]") {
+  // nlohmann cast 1e30 to int64, which is undefined (UBSan in fuzz/fuzz_squad.cpp reports it), and
+  // json::parse accepted any depth, which copying `data` then recursed through.
+  testing::ScratchDir dir("squad_hostile");
+  const auto huge = dir.write("huge.json", R"({"data": [{"paragraphs": [{"context": "c", "qas": [{"id": "q",
+      "question": "?", "answers": [{"text": "c", "answer_start": 1e30}]}]}]}]})");
+  CHECK_THROWS_WITH(read_squad(huge), Contains("field \"answer_start\": expected an integer, got 1e+30"));
+  const auto deep = dir.write("deep.json", "{\"data\": " + std::string(100000, '[') + std::string(100000, ']') + "}");
+  CHECK_THROWS_WITH(read_squad(deep), Contains(deep.string()) && Contains("nested deeper than 256 levels"));
+}
+
 TEST_CASE("check_squad_answers: answer_start out of range, negative or off the text is reported", "[squad]") {
   // "Zürich is big." has 14 code points; "big" starts at code point 10 (byte 11).
   const std::string context = "Z\u00fcrich is big.";
@@ -112,12 +123,24 @@ TEST_CASE("check_squad_answers: answer_start out of range, negative or off the t
                                               {"past", "", "q", context, {{"big", 9999}}},
                                               {"negative", "", "q", context, {{"big", -3}}},
                                               {"shifted", "", "q", context, {{"big", 11}}},  // the byte offset
-                                              {"no answer", "", "q", context, {}}};
+                                              {"no answer", "", "q", context, {}},
+                                              // answer_start + 3 overflowed int64 (fuzz/fuzz_squad.cpp)
+                                              {"int64 max", "", "q", context, {{"big", INT64_MAX}}}};
   const std::vector<std::string> problems = check_squad_answers(examples);
-  REQUIRE(problems.size() == 3);
+  REQUIRE(problems.size() == 4);
   CHECK_THAT(problems[0], Contains("question \"past\"") && Contains("past the end of the context (14 code points)"));
   CHECK_THAT(problems[1], Contains("question \"negative\"") && Contains("answer_start -3 is negative"));
   CHECK_THAT(problems[2], Contains("question \"shifted\"") && Contains("the context has \"ig.\" there"));
+  CHECK_THAT(problems[3], Contains("question \"int64 max\"") && Contains("past the end of the context"));
+}
+
+TEST_CASE("prepare_qa_features: an answer_start near INT64_MAX labels no window, without overflowing", "[squad]") {
+  // answer_start + length overflowed int64 (UBSan in fuzz/fuzz_squad.cpp reports it).
+  const tokenizer::BertTokenizer tok(testing::tiny_vocab());
+  const std::vector<SquadExample> examples = {{"1", "", "want", "un , . ! hello don", {{"hello", INT64_MAX - 2}}}};
+  const QaFeatures f = prepare_qa_features(tok, examples, 7, 1);
+  CHECK(f.start_positions == std::vector<int64_t>{0, 0, 0});
+  CHECK(f.end_positions == std::vector<int64_t>{0, 0, 0});
 }
 
 TEST_CASE("prepare_qa_features: a doc_stride below 0 or not below max_length is a range error", "[squad]") {

@@ -32,6 +32,13 @@ TEST_CASE("parse_json: ordered_json keeps the keys in file order", "[json]") {
                     Contains("o.json: not valid JSON: nested deeper"));
 }
 
+TEST_CASE("parse_json: a number too big for a double is an ErrorT naming the source", "[json]") {
+  // nlohmann throws out_of_range here, not parse_error: found by fuzz/fuzz_bert_config.cpp.
+  CHECK_THROWS_AS(parse_json<std::runtime_error>(R"({"vocab_size": 1e400})", "n.json"), std::runtime_error);
+  CHECK_THROWS_WITH(parse_json<std::runtime_error>("[-1e400]", "n.json"),
+                    Contains("n.json: not valid JSON") && Contains("number overflow"));
+}
+
 TEST_CASE("parse_json: brackets inside strings are text, not nesting", "[json]") {
   // 300 '[' inside a string, and an escaped quote that does not end the string
   const std::string text = "{\"s\": \"\\\"" + std::string(300, '[') + "\"}";

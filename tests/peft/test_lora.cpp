@@ -207,6 +207,15 @@ TEST_CASE("LoraConfig: adapter_config.json round trip and unsupported fields", "
   CHECK_THROWS_WITH(LoraConfig::from_json_string("{", "a.json"), Catch::Contains("a.json: not valid JSON"));
 }
 
+TEST_CASE("LoraConfig: a lora_alpha beyond int64 is written as a number and read back", "[lora]") {
+  // 1e30 was cast to int64 for writing, which is undefined (UBSan in fuzz/fuzz_lora_config.cpp reports it).
+  for (const double alpha : {1e30, -1e30, 16.0, 0.5}) {
+    LoraConfig c = lora_config({"query"}, 4);
+    c.lora_alpha = alpha;
+    CHECK(LoraConfig::from_json_string(c.to_json_string(), "test").lora_alpha == alpha);
+  }
+}
+
 TEST_CASE("save_adapter / load_adapter: a round trip restores A and B exactly", "[bert][lora]") {
   const fs::path dir = fs::temp_directory_path() / "bertlab_test_lora_roundtrip";
   fs::remove_all(dir);

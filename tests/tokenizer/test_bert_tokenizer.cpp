@@ -134,6 +134,16 @@ TEST_CASE("BertTokenizer: bad input is a clear error", "[tokenizer]") {
                     Contains("bad tokenizer_config.json"));
 }
 
+TEST_CASE("TokenizerConfig: model_max_length 1e30 means no limit, a negative one is an error", "[tokenizer]") {
+  // -1e30 reached nlohmann's bare double-to-int64 cast, which is undefined (UBSan in
+  // fuzz/fuzz_tokenizer_config.cpp reports it).
+  CHECK(TokenizerConfig::from_json_string(R"({"model_max_length": 1e30})", "t.json").model_max_length == INT64_MAX);
+  CHECK(TokenizerConfig::from_json_string(R"({"model_max_length": 0})", "t.json").model_max_length == 0);
+  for (const char* bad : {R"({"model_max_length": -1e30})", R"({"model_max_length": -1})"})
+    CHECK_THROWS_WITH(TokenizerConfig::from_json_string(bad, "t.json"),
+                      Contains("t.json") && Contains("\"model_max_length\": expected a length >= 0"));
+}
+
 TEST_CASE("BertTokenizer: a deeply nested tokenizer_config.json is an error", "[tokenizer]") {
   ScratchDir dir("bert_tokenizer_deep_config");
   dir.write("vocab.txt", bertlab::testing::vocab_file_text(bertlab::testing::kTinyTokens));
