@@ -59,6 +59,8 @@ LoraConfig LoraConfig::from_json_string(const std::string& text, const std::stri
   read_field<Error>(j, "task_type", c.task_type, source);
   read_field<Error>(j, "base_model_name_or_path", c.base_model_name_or_path, source);
   BERT_CHECK(c.r > 0, "{}: field \"r\": expected a positive integer, got {}", source, c.r);
+  BERT_CHECK(c.lora_dropout >= 0 && c.lora_dropout <= 1,  // as torch.nn.Dropout checks its p
+             "{}: field \"lora_dropout\": expected a probability in [0, 1], got {}", source, c.lora_dropout);
   BERT_CHECK(c.bias == "none", "{}: field \"bias\": expected \"none\", got \"{}\" (bias training is not implemented)",
              source, c.bias);
   BERT_CHECK(!c.target_modules.empty(), "{}: field \"target_modules\": expected at least one module name", source);
@@ -128,6 +130,8 @@ LoraConfig LoraConfig::from_cli_spec(const std::string& spec) {
     }
   }
   BERT_CHECK(config.r > 0, "--lora: r: expected a positive rank, got {}", config.r);
+  BERT_CHECK(config.lora_dropout >= 0 && config.lora_dropout <= 1,
+             "--lora: dropout: expected a probability in [0, 1], got {}", config.lora_dropout);
   if (config.target_modules.empty()) config.target_modules = {"query", "value"};
   return config;
 }

@@ -205,6 +205,8 @@ TEST_CASE("LoraConfig: adapter_config.json round trip and unsupported fields", "
   CHECK_THROWS_WITH(LoraConfig::from_json_string(R"({"r": "8", "target_modules": ["q"]})", "a.json"),
                     Catch::Contains("a.json: field \"r\": expected an integer"));
   CHECK_THROWS_WITH(LoraConfig::from_json_string("{", "a.json"), Catch::Contains("a.json: not valid JSON"));
+  CHECK_THROWS_WITH(LoraConfig::from_json_string(R"({"r": 4, "target_modules": ["q"], "lora_dropout": 1.5})", "a.json"),
+                    Catch::Contains("a.json: field \"lora_dropout\": expected a probability in [0, 1], got 1.5"));
 }
 
 TEST_CASE("LoraConfig: a lora_alpha beyond int64 is written as a number and read back", "[lora]") {
@@ -251,4 +253,6 @@ TEST_CASE("LoraConfig: the command line's short form", "[lora]") {
   REQUIRE_THROWS_WITH(bertlab::peft::LoraConfig::from_cli_spec("r=eight"), Catch::Contains("r: expected a number"));
   REQUIRE_THROWS_WITH(bertlab::peft::LoraConfig::from_cli_spec("rank=8"), Catch::Contains("unknown key \"rank\""));
   REQUIRE_THROWS_WITH(bertlab::peft::LoraConfig::from_cli_spec("query"), Catch::Contains("expected items like"));
+  REQUIRE_THROWS_WITH(bertlab::peft::LoraConfig::from_cli_spec("r=8,dropout=-0.1"),
+                      Catch::Contains("--lora: dropout: expected a probability in [0, 1], got -0.1"));
 }
