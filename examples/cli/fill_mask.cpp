@@ -1,4 +1,4 @@
-// `bertlab fill-mask "<text with [MASK]>" --model NAME --top-k 5`: BERT's guesses for each [MASK].
+// `bertlab fill-mask "<text with [MASK]>" --model NAME --top-k 5 [--targets w1,w2]`: BERT's guesses for each [MASK].
 //
 // Prints, per [MASK], HF's FillMaskPipeline fields: score, token, token_str, sequence.
 #include <fmt/format.h>
@@ -15,6 +15,7 @@ void add_fill_mask_command(CLI::App& app) {
   struct Options {
     std::string text, model = lab::kDefaultModel;
     int64_t top_k = 5;
+    std::vector<std::string> targets;
   };
   auto opt = std::make_shared<Options>();
   cmd->add_option("text", opt->text, "a text with one or more [MASK]")->required();
@@ -23,10 +24,12 @@ void add_fill_mask_command(CLI::App& app) {
   cmd->add_option("--top-k", opt->top_k, "predictions per [MASK]")
       ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))
       ->capture_default_str();
+  cmd->add_option("--targets", opt->targets, "score only these words (HF's targets=), e.g. --targets carpenter,nurse")
+      ->delimiter(',');
   cmd->callback([opt] {
     const tokenizer::BertTokenizer tokenizer = lab::load_tokenizer(opt->model);
     const auto model = lab::load_model<bert::BertForMaskedLM>({.model = opt->model});
-    const auto predictions = pipelines::fill_mask(*model, tokenizer, opt->text, opt->top_k);
+    const auto predictions = pipelines::fill_mask(*model, tokenizer, opt->text, opt->top_k, opt->targets);
     std::vector<float> scores;
     for (const auto& mask : predictions)
       for (const pipelines::FillMaskPrediction& p : mask) scores.push_back(p.score);

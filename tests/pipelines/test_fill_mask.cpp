@@ -2,11 +2,15 @@
 // golden logits of the tiny fixture (made with PyTorch + HF, see fixtures/models/tiny-bert).
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "bert/checkpoint.h"
 #include "pipelines/fill_mask.h"
 #include "tensor/safetensors.h"
+#include "tokenizer/bert_tokenizer.h"
 #include "tests/support/fixtures.h"
 
 using namespace bertlab;
@@ -83,4 +87,45 @@ TEST_CASE("fill_mask: one list per mask, and each sequence keeps the other masks
   }
   CHECK_THROWS_WITH(fill_mask(*model, tokenizer, "No mask here.", 5),
                     Contains("fill_mask: no [MASK] in the text") && Contains("No mask here."));
+}
+
+TEST_CASE("top_k_probabilities: with candidates only they compete, and k is capped at their number", "[bert][fill_mask]") {
+  const Tensor logits = Tensor::from_vector({0, std::log(2.f), std::log(3.f), std::log(2.f)}, {1, 1, 4});
+  const auto top = top_k_probabilities(logits, 0, 5, {0, 3});  // k = 5 > 2 candidates: capped, as HF does
+  REQUIRE(top.size() == 2);
+  CHECK(top[0].token == 3);
+  CHECK(top[0].probability == Approx(0.25).epsilon(1e-6));  // still a probability over the whole vocabulary
+  CHECK(top[1].token == 0);
+  CHECK_THROWS_WITH(top_k_probabilities(logits, 0, 1, {4}), Contains("candidate id out of range"));
+}
+
+// pipeline("fill-mask") itself, on the repository's tiny-bert (tests/golden/make_fill_mask_golden.py):
+// top_k, targets (one replaced by its first wordpiece) and two [MASK]s in one text. This golden
+// belongs to the repository's tiny-bert only, so it is read from tests/fixtures, not every root.
+TEST_CASE("fill_mask: the fill-mask pipeline's own answers, with top_k, targets and two masks", "[bert][fill_mask][golden]") {
+  const std::filesystem::path fixtures = std::filesystem::path(BERTLAB_SOURCE_DIR) / "tests" / "fixtures";
+  const auto model = from_pretrained<BertForMaskedLM>((fixtures / "models" / "tiny-bert").string());
+  const auto tokenizer = tokenizer::BertTokenizer::from_pretrained((fixtures / "models" / "tiny-bert").string());
+  std::ifstream file(fixtures / "fill-mask" / "tiny-bert.json");
+  const nlohmann::json cases = nlohmann::json::parse(file);
+  REQUIRE(cases.size() == 4);
+  for (const nlohmann::json& c : cases) {
+    const std::string text = c["text"];
+    const std::vector<std::string> targets = c["targets"].is_null() ? std::vector<std::string>{} : c["targets"].get<std::vector<std::string>>();
+    CAPTURE(text, targets);
+    const auto ours = fill_mask(*model, tokenizer, text, c["top_k"].get<int64_t>(), targets);
+    const nlohmann::json& theirs = c["result"];
+    REQUIRE(ours.size() == theirs.size());  // one list per [MASK]
+    for (size_t m = 0; m < ours.size(); ++m) {
+      REQUIRE(ours[m].size() == theirs[m].size());
+      for (size_t i = 0; i < ours[m].size(); ++i) {
+        CAPTURE(m, i);
+        CHECK(ours[m][i].token == theirs[m][i]["token"].get<int64_t>());
+        CHECK(ours[m][i].score == Approx(theirs[m][i]["score"].get<double>()).epsilon(1e-5));
+        CHECK(ours[m][i].token_str == theirs[m][i]["token_str"].get<std::string>());
+        CHECK(ours[m][i].sequence == theirs[m][i]["sequence"].get<std::string>());
+      }
+    }
+  }
+  CHECK_THROWS_WITH(fill_mask(*model, tokenizer, "the [MASK].", 5, {""}), Contains("at least one target"));
 }
