@@ -5,7 +5,9 @@
 // words (verified on the fixtures) and lets each character keep its origin for the offsets.
 #include "tokenizer/basic_tokenizer.h"  // defines: BasicTokenizer, Word, is_punctuation, is_cjk
 
-#include "tokenizer/unicode.h"  // defines: decode_utf8, append_utf8, lowercase, category, nfd
+#include <utility>
+
+#include "tokenizer/unicode.h"  // defines: decode_utf8, append_utf8, lowercase, category, nfd, nfc, combining_class
 
 namespace bertlab::tokenizer {
 
@@ -13,8 +15,8 @@ namespace bertlab::tokenizer {
 // Word: the buffer a word is built in
 // ---------------------------------------------------------------------------------------------
 
-void Word::push_char(char32_t c, int32_t origin) {
-  chars.push_back({static_cast<uint32_t>(text.size()), origin});
+void Word::push_char(char32_t c, int32_t origin, int32_t end) {
+  chars.push_back({static_cast<uint32_t>(text.size()), origin, end});
   append_utf8(text, c);
 }
 
@@ -39,10 +41,10 @@ void end_word(Word& word, const BasicTokenizer::OnWord& on_word) {
 }
 
 // Punctuation and CJK ideographs are words of their own.
-void single_char_word(char32_t c, int32_t origin, Word& word,
+void single_char_word(char32_t c, int32_t origin, int32_t end, Word& word,
                       const BasicTokenizer::OnWord& on_word) {
   end_word(word, on_word);
-  word.push_char(c, origin);
+  word.push_char(c, origin, end);
   end_word(word, on_word);
 }
 
@@ -82,23 +84,103 @@ BasicTokenizer::Kind BasicTokenizer::kind_before_nfd(char32_t d) {
 // BasicTokenizer
 // ---------------------------------------------------------------------------------------------
 
-BasicTokenizer::BasicTokenizer(bool do_lower_case) : do_lower_case_(do_lower_case) {
+BasicTokenizer::BasicTokenizer(bool do_lower_case, std::optional<bool> strip_accents,
+                               bool tokenize_chinese_chars)
+    : do_lower_case_(do_lower_case),
+      strip_accents_(strip_accents.value_or(do_lower_case)),
+      tokenize_chinese_chars_(tokenize_chinese_chars) {
   for (char32_t c = 0; c < 128; ++c) ascii_kind_[c] = kind_before_nfd(c);
 }
+
+namespace {
+
+// The text after HF's first two steps, _clean_text's deletions and NFC, each code point with
+// the span [begin, end) of original code points it came from.
+struct Normalized {
+  std::u32string chars;
+  std::vector<std::pair<int32_t, int32_t>> spans;
+};
+
+bool is_deleted(char32_t c) {
+  if (c == U'\t' || c == U'\n' || c == U'\r') return false;
+  return c == 0 || c == 0xFFFD || category(c)[0] == 'C';
+}
+
+// NFC one chunk at a time, so each composed code point knows its originals. A chunk is a
+// starter with the code points that compose or reorder with it: it ends before a starter
+// (combining class 0) that NFC leaves apart from it (jamo V and T do compose with L and LV).
+// Chunks are independent, as a starter blocks later marks from earlier starters.
+Normalized nfc_with_spans(std::u32string_view kept, const std::vector<int32_t>& origin) {
+  Normalized out;
+  const std::u32string whole = nfc(kept);
+  if (whole == kept) {  // the common case: already NFC
+    out.chars = whole;
+    for (int32_t o : origin) out.spans.emplace_back(o, o + 1);
+    return out;
+  }
+  for (size_t i = 0; i < kept.size();) {
+    size_t j = i + 1;
+    std::u32string done = nfc(kept.substr(i, 1));
+    for (; j < kept.size(); ++j) {
+      if (combining_class(kept[j]) != 0) {
+        done = nfc(kept.substr(i, j + 1 - i));
+        continue;
+      }
+      std::u32string joined = nfc(kept.substr(i, j + 1 - i));
+      if (joined == done + nfc(kept.substr(j, 1))) break;
+      done = std::move(joined);
+    }
+    for (char32_t c : done) {
+      out.chars.push_back(c);
+      out.spans.emplace_back(origin[i], origin[j - 1] + 1);
+    }
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
 
 void BasicTokenizer::split(std::u32string_view text, int32_t origin_base,
                            const OnWord& on_word) const {
   Word word;
+  // NFC is skipped when it cannot change the words:
+  // - nothing below U+0300 changes under NFC or composes with a neighbour;
+  // - accent stripping decomposes every character (NFD) and drops the marks, and NFD(NFC(x)) is
+  //   NFD(x). Each character then keeps its own offsets, as in HF's fast tokenizer (which has no
+  //   NFC): "e\u0301" -> e [0, 1). (NFD would also reorder marks; only the kept ones, Mc/Me with a
+  //   combining class, can tell, as in U+1D16D U+1D165: never in real text.)
+  bool plain = true;
+  for (char32_t c : text) plain = plain && c < 0x300;
+  if (plain || strip_accents_) {
+    for (size_t i = 0; i < text.size(); ++i) {
+      // HF lowercases one character at a time, so no context rule (final sigma) applies.
+      const char32_t d = do_lower_case_ ? lowercase(text[i]) : text[i];
+      const auto origin = origin_base + static_cast<int32_t>(i);
+      add_char(d, origin, origin + 1, word, on_word);
+    }
+    return end_word(word, on_word);
+  }
+  // As HF: delete control characters first (they are no word boundary), then NFC.
+  std::u32string kept;
+  std::vector<int32_t> origin;
   for (size_t i = 0; i < text.size(); ++i) {
-    // HF lowercases one character at a time, so no context rule (final sigma) applies.
-    const char32_t d = do_lower_case_ ? lowercase(text[i]) : text[i];
-    add_char(d, origin_base + static_cast<int32_t>(i), word, on_word);
+    if (is_deleted(text[i])) continue;
+    kept.push_back(text[i]);
+    origin.push_back(origin_base + static_cast<int32_t>(i));
+  }
+  const Normalized normalized = nfc_with_spans(kept, origin);
+  for (size_t i = 0; i < normalized.chars.size(); ++i) {
+    const char32_t c = normalized.chars[i];
+    add_char(do_lower_case_ ? lowercase(c) : c, normalized.spans[i].first,
+             normalized.spans[i].second, word, on_word);
   }
   end_word(word, on_word);
 }
 
 // Handles one (lowercased) character d that came from original code point `origin`.
-void BasicTokenizer::add_char(char32_t d, int32_t origin, Word& word, const OnWord& on_word) const {
+void BasicTokenizer::add_char(char32_t d, int32_t origin, int32_t end, Word& word,
+                              const OnWord& on_word) const {
   const Kind kind = d < 128 ? ascii_kind_[d] : kind_before_nfd(d);
   switch (kind) {
     case Kind::deleted:  // deleted, but NOT a boundary: "a\u200bb" is the one word "ab"
@@ -106,17 +188,20 @@ void BasicTokenizer::add_char(char32_t d, int32_t origin, Word& word, const OnWo
     case Kind::separator:
       end_word(word, on_word);
       return;
-    case Kind::cjk:  // NFD maps compatibility ideographs (U+F900...) to unified ones
-      single_char_word(do_lower_case_ ? nfd(d).code_points[0] : d, origin, word, on_word);
-      return;
+    case Kind::cjk:  // NFC and NFD map compatibility ideographs (U+F900...) to unified ones
+      if (tokenize_chinese_chars_) {
+        return single_char_word(nfd(d).code_points[0], origin, end, word, on_word);
+      }
+      break;  // else an ideograph is a letter like any other
     case Kind::punctuation:
     case Kind::letter:
       break;
   }
-  // ASCII has no decomposition, and without lowercasing HF strips no accents.
-  if (d < 128 || !do_lower_case_) {
-    if (kind == Kind::punctuation) return single_char_word(d, origin, word, on_word);
-    return word.push_char(d, origin);
+  // ASCII has no decomposition, and HF strips accents when lowercasing unless strip_accents
+  // says otherwise.
+  if (d < 128 || !strip_accents_) {
+    if (kind == Kind::punctuation) return single_char_word(d, origin, end, word, on_word);
+    return word.push_char(d, origin, end);
   }
   // Accent stripping: decompose (é -> e + U+0301) and drop the nonspacing marks (Mn).
   const Decomposition decomposed = nfd(d);
@@ -124,9 +209,9 @@ void BasicTokenizer::add_char(char32_t d, int32_t origin, Word& word, const OnWo
     const char32_t e = decomposed.code_points[k];
     if (category(e) == "Mn") continue;
     if (is_punctuation(e)) {
-      single_char_word(e, origin, word, on_word);
+      single_char_word(e, origin, end, word, on_word);
     } else {
-      word.push_char(e, origin);
+      word.push_char(e, origin, end);
     }
   }
 }

@@ -1,6 +1,7 @@
 // BasicTokenizer: the first half of BERT tokenization, text -> words (no vocabulary yet).
 //
-// For each code point of the text: lowercase it, delete control/format characters, turn
+// The text is first put in NFC (as HF's unicodedata.normalize("NFC", text)). Then for each
+// code point: lowercase it, delete control/format characters, turn
 // whitespace into word boundaries, give every CJK ideograph and punctuation mark a word of
 // its own, and (NFD + drop combining marks) strip accents:
 //   "Héllo, 世界!"  ->  hello  ,  世  界  !
@@ -10,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,12 +24,13 @@ namespace bertlab::tokenizer {
 struct Word {
   struct Char {
     uint32_t byte;   // where its UTF-8 starts in `text`
-    int32_t origin;  // index of the original code point it came from
+    int32_t origin;  // index of the first original code point it came from
+    int32_t end;     // one past the last (origin + 1, unless NFC composed several into it)
   };
   std::string text;
   std::vector<Char> chars;
 
-  void push_char(char32_t c, int32_t origin);
+  void push_char(char32_t c, int32_t origin, int32_t end);
   // The UTF-8 of characters [first, last): "hello".slice(1, 3) == "el".
   std::string_view slice(size_t first, size_t last) const;
   size_t size() const { return chars.size(); }
@@ -36,7 +39,10 @@ struct Word {
 
 class BasicTokenizer {
  public:
-  explicit BasicTokenizer(bool do_lower_case = true);
+  // HF's BasicTokenizer options. strip_accents: nullopt strips when lowercasing (HF's None),
+  // true/false force it on/off. tokenize_chinese_chars: CJK ideographs are words of their own.
+  explicit BasicTokenizer(bool do_lower_case = true, std::optional<bool> strip_accents = std::nullopt,
+                          bool tokenize_chinese_chars = true);
 
   // Calls on_word for each word of `text`, in order; `text[0]` is original code point
   // `origin_base`. The Word is only valid during the call.
@@ -50,9 +56,11 @@ class BasicTokenizer {
   enum class Kind : uint8_t { deleted, separator, cjk, punctuation, letter };
   static Kind kind_before_nfd(char32_t d);
 
-  void add_char(char32_t d, int32_t origin, Word& word, const OnWord& on_word) const;
+  void add_char(char32_t d, int32_t origin, int32_t end, Word& word, const OnWord& on_word) const;
 
   bool do_lower_case_;
+  bool strip_accents_;  // resolved: HF's None means do_lower_case_
+  bool tokenize_chinese_chars_;
   Kind ascii_kind_[128];  // kind_before_nfd() of every ASCII code point, looked up once
 };
 

@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-// do_lower_case and model_max_length; other keys are ignored.
+// do_lower_case, strip_accents, tokenize_chinese_chars and model_max_length; other keys are
+// ignored.
 TokenizerConfig TokenizerConfig::from_json_string(const std::string& text, const std::string& source) {
   TokenizerConfig config;
   const nlohmann::json json = parse_json<TokenizerError>(text, "BertTokenizer: bad tokenizer_config.json " + source);
@@ -35,6 +36,12 @@ TokenizerConfig TokenizerConfig::from_json_string(const std::string& text, const
   }
   const std::string where = "BertTokenizer: tokenizer_config.json " + source;
   read_field<TokenizerError>(json, "do_lower_case", config.do_lower_case, where);
+  bool strip_accents = false;  // null or absent: HF's None, strip when lowercasing
+  if (json.contains("strip_accents") && !json["strip_accents"].is_null()) {
+    read_field<TokenizerError>(json, "strip_accents", strip_accents, where);
+    config.strip_accents = strip_accents;
+  }
+  read_field<TokenizerError>(json, "tokenize_chinese_chars", config.tokenize_chinese_chars, where);
   // Some configs say 1e30 for "no limit": read a number, and clamp what does not fit in an int64.
   double max_length = static_cast<double>(config.model_max_length);
   read_field<TokenizerError>(json, "model_max_length", max_length, where);
@@ -83,7 +90,7 @@ BertTokenizer BertTokenizer::from_pretrained(const std::string& name_or_path) {
 BertTokenizer::BertTokenizer(Vocab vocab, TokenizerConfig config)
     : vocab_(with_special_tokens(std::move(vocab))),
       config_(config),
-      basic_(config.do_lower_case),
+      basic_(config.do_lower_case, config.strip_accents, config.tokenize_chinese_chars),
       wordpiece_(vocab_, "[UNK]"),
       pad_id_(vocab_->find("[PAD]")),
       unk_id_(vocab_->find("[UNK]")),

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,11 @@ namespace bertlab::tokenizer {
 // The settings HF reads from tokenizer_config.json.
 struct TokenizerConfig {
   bool do_lower_case = true;
+  // Accent stripping (NFD, then drop the Mn marks): HF's None (nullopt) strips when
+  // do_lower_case does; true/false force it on/off either way.
+  std::optional<bool> strip_accents;
+  // CJK ideographs become words of their own; false leaves them inside words.
+  bool tokenize_chinese_chars = true;
   // BERT's position limit. HF leaves it unset for a folder without tokenizer_config.json
   // (then no default truncation); we use 512, as the Hub's bert-base-uncased config says.
   int64_t model_max_length = 512;

@@ -1,9 +1,11 @@
 // Thin wrappers over utf8proc (https://juliastrings.github.io/utf8proc/doc/): each function
 // answers one question about one code point, so the tokenizer reads like its Python original.
-#include "tokenizer/unicode.h"  // defines: decode_utf8, append_utf8, lowercase, category, nfd
+#include "tokenizer/unicode.h"  // defines: decode_utf8, append_utf8, lowercase, category, nfd, nfc, combining_class
 
 #include <fmt/format.h>
 #include <utf8proc.h>
+
+#include <cstdlib>
 
 #include "tokenizer/error.h"  // defines: TokenizerError
 
@@ -74,6 +76,24 @@ Decomposition nfd(char32_t c) {
   out.size = static_cast<int>(size);
   for (int k = 0; k < out.size; ++k) out.code_points[k] = static_cast<char32_t>(buffer[k]);
   return out;
+}
+
+std::u32string nfc(std::u32string_view text) {
+  const std::string utf8 = encode_utf8(text);
+  utf8proc_uint8_t* composed = nullptr;
+  const utf8proc_ssize_t size =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                   static_cast<utf8proc_ssize_t>(utf8.size()), &composed,
+                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  if (size < 0) return std::u32string(text);  // cannot happen for valid code points: keep text
+  std::u32string out = decode_utf8(std::string_view(reinterpret_cast<const char*>(composed),
+                                                    static_cast<size_t>(size)));
+  std::free(composed);
+  return out;
+}
+
+int combining_class(char32_t c) {
+  return utf8proc_get_property(static_cast<utf8proc_int32_t>(c))->combining_class;
 }
 
 }  // namespace bertlab::tokenizer

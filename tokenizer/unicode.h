@@ -39,4 +39,11 @@ struct Decomposition {
 };
 Decomposition nfd(char32_t c);
 
+// Canonical composition (NFC), as Python's unicodedata.normalize("NFC", ...):
+// nfc(U"e\u0301cole") == U"\u00e9cole", and the conjoining jamo of 한 compose to U+D55C.
+std::u32string nfc(std::u32string_view text);
+
+// The Canonical_Combining_Class: 0 for a starter (letters, U+D55C...), 230 for U+0301...
+int combining_class(char32_t c);
+
 }  // namespace bertlab::tokenizer

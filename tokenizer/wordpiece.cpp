@@ -25,7 +25,7 @@ WordpieceTokenizer::WordpieceTokenizer(std::shared_ptr<const Vocab> vocab,
 
 void WordpieceTokenizer::tokenize_word(const Word& word, std::vector<Token>& out) const {
   // An [UNK] stands for the whole word: it spans the word's first to last original character.
-  const Token unknown{unk_id_, word.chars.front().origin, word.chars.back().origin + 1};
+  const Token unknown{unk_id_, word.chars.front().origin, word.chars.back().end};
   if (word.size() > static_cast<size_t>(max_input_chars_per_word_)) {
     out.push_back(unknown);
     return;
@@ -52,7 +52,7 @@ void WordpieceTokenizer::tokenize_word(const Word& word, std::vector<Token>& out
       out.push_back(unknown);
       return;
     }
-    out.push_back({id, word.chars[start].origin, word.chars[end - 1].origin + 1});
+    out.push_back({id, word.chars[start].origin, word.chars[end - 1].end});
     start = end;
   }
 }
@@ -60,7 +60,7 @@ void WordpieceTokenizer::tokenize_word(const Word& word, std::vector<Token>& out
 std::vector<std::string> WordpieceTokenizer::tokenize(std::string_view text) const {
   Word word;
   const std::u32string chars = decode_utf8(text);
-  for (size_t i = 0; i < chars.size(); ++i) word.push_char(chars[i], static_cast<int32_t>(i));
+  for (size_t i = 0; i < chars.size(); ++i) word.push_char(chars[i], static_cast<int32_t>(i), static_cast<int32_t>(i) + 1);
   std::vector<std::string> pieces;
   if (word.size() == 0) return pieces;
   std::vector<Token> tokens;
