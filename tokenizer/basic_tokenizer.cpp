@@ -29,6 +29,7 @@ std::string_view Word::slice(size_t first, size_t last) const {
 void Word::clear() {
   text.clear();
   chars.clear();
+  never_split = false;
 }
 
 namespace {
@@ -85,10 +86,12 @@ BasicTokenizer::Kind BasicTokenizer::kind_before_nfd(char32_t d) {
 // ---------------------------------------------------------------------------------------------
 
 BasicTokenizer::BasicTokenizer(bool do_lower_case, std::optional<bool> strip_accents,
-                               bool tokenize_chinese_chars)
+                               bool tokenize_chinese_chars,
+                               const std::vector<std::string>& never_split)
     : do_lower_case_(do_lower_case),
       strip_accents_(strip_accents.value_or(do_lower_case)),
-      tokenize_chinese_chars_(tokenize_chinese_chars) {
+      tokenize_chinese_chars_(tokenize_chinese_chars),
+      never_split_(never_split.begin(), never_split.end()) {
   for (char32_t c = 0; c < 128; ++c) ascii_kind_[c] = kind_before_nfd(c);
 }
 
@@ -143,6 +146,51 @@ Normalized nfc_with_spans(std::u32string_view kept, const std::vector<int32_t>& 
 
 void BasicTokenizer::split(std::u32string_view text, int32_t origin_base,
                            const OnWord& on_word) const {
+  if (never_split_.empty()) return split_range(text, origin_base, on_word);
+  // never_split: HF compares each whitespace-separated token (after deleting control characters,
+  // spacing out CJK, NFC and, when lowercasing, lowercase) with the list; a listed one is kept
+  // whole, neither lowercased, stripped nor split. Everything else is split as usual.
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size()) {
+      const Kind kind = kind_before_nfd(text[i]);
+      if (kind != Kind::separator && !(kind == Kind::cjk && tokenize_chinese_chars_)) continue;
+    }
+    const auto run_base = origin_base + static_cast<int32_t>(start);
+    if (!never_split_word(text.substr(start, i - start), run_base, on_word)) {
+      split_range(text.substr(start, i - start), run_base, on_word);
+    }
+    if (i < text.size()) split_range(text.substr(i, 1), origin_base + static_cast<int32_t>(i), on_word);
+    start = i + 1;
+  }
+}
+
+bool BasicTokenizer::never_split_word(std::u32string_view run, int32_t origin_base,
+                                      const OnWord& on_word) const {
+  std::u32string kept;
+  int32_t first = -1, last = -1;
+  for (size_t i = 0; i < run.size(); ++i) {
+    if (is_deleted(run[i])) continue;
+    kept.push_back(run[i]);
+    last = origin_base + static_cast<int32_t>(i);
+    if (first < 0) first = last;
+  }
+  if (kept.empty()) return false;
+  std::u32string normalized = nfc(kept);
+  if (do_lower_case_) {
+    for (char32_t& c : normalized) c = lowercase(c);
+  }
+  const std::string text = encode_utf8(normalized);
+  if (never_split_.count(text) == 0) return false;
+  Word word;
+  for (char32_t c : normalized) word.push_char(c, first, last + 1);
+  word.never_split = true;
+  on_word(word);
+  return true;
+}
+
+void BasicTokenizer::split_range(std::u32string_view text, int32_t origin_base,
+                                 const OnWord& on_word) const {
   Word word;
   // NFC is skipped when it cannot change the words:
   // - nothing below U+0300 changes under NFC or composes with a neighbour;

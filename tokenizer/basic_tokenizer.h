@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace bertlab::tokenizer {
@@ -29,6 +30,7 @@ struct Word {
   };
   std::string text;
   std::vector<Char> chars;
+  bool never_split = false;  // a never_split token: one token as it is, no WordPiece
 
   void push_char(char32_t c, int32_t origin, int32_t end);
   // The UTF-8 of characters [first, last): "hello".slice(1, 3) == "el".
@@ -41,8 +43,10 @@ class BasicTokenizer {
  public:
   // HF's BasicTokenizer options. strip_accents: nullopt strips when lowercasing (HF's None),
   // true/false force it on/off. tokenize_chinese_chars: CJK ideographs are words of their own.
+  // never_split: whitespace-separated tokens kept whole (see split()).
   explicit BasicTokenizer(bool do_lower_case = true, std::optional<bool> strip_accents = std::nullopt,
-                          bool tokenize_chinese_chars = true);
+                          bool tokenize_chinese_chars = true,
+                          const std::vector<std::string>& never_split = {});
 
   // Calls on_word for each word of `text`, in order; `text[0]` is original code point
   // `origin_base`. The Word is only valid during the call.
@@ -56,11 +60,14 @@ class BasicTokenizer {
   enum class Kind : uint8_t { deleted, separator, cjk, punctuation, letter };
   static Kind kind_before_nfd(char32_t d);
 
+  void split_range(std::u32string_view text, int32_t origin_base, const OnWord& on_word) const;
+  bool never_split_word(std::u32string_view run, int32_t origin_base, const OnWord& on_word) const;
   void add_char(char32_t d, int32_t origin, int32_t end, Word& word, const OnWord& on_word) const;
 
   bool do_lower_case_;
   bool strip_accents_;  // resolved: HF's None means do_lower_case_
   bool tokenize_chinese_chars_;
+  std::unordered_set<std::string> never_split_;
   Kind ascii_kind_[128];  // kind_before_nfd() of every ASCII code point, looked up once
 };
 

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-// do_lower_case, strip_accents, tokenize_chinese_chars and model_max_length; other keys are
+// do_lower_case, strip_accents, tokenize_chinese_chars, never_split and model_max_length; other keys are
 // ignored.
 TokenizerConfig TokenizerConfig::from_json_string(const std::string& text, const std::string& source) {
   TokenizerConfig config;
@@ -42,6 +42,7 @@ TokenizerConfig TokenizerConfig::from_json_string(const std::string& text, const
     config.strip_accents = strip_accents;
   }
   read_field<TokenizerError>(json, "tokenize_chinese_chars", config.tokenize_chinese_chars, where);
+  read_field<TokenizerError>(json, "never_split", config.never_split, where);
   // Some configs say 1e30 for "no limit": read a number, and clamp what does not fit in an int64.
   double max_length = static_cast<double>(config.model_max_length);
   read_field<TokenizerError>(json, "model_max_length", max_length, where);
@@ -90,7 +91,8 @@ BertTokenizer BertTokenizer::from_pretrained(const std::string& name_or_path) {
 BertTokenizer::BertTokenizer(Vocab vocab, TokenizerConfig config)
     : vocab_(with_special_tokens(std::move(vocab))),
       config_(config),
-      basic_(config.do_lower_case, config.strip_accents, config.tokenize_chinese_chars),
+      basic_(config.do_lower_case, config.strip_accents, config.tokenize_chinese_chars,
+             config.never_split),
       wordpiece_(vocab_, "[UNK]"),
       pad_id_(vocab_->find("[PAD]")),
       unk_id_(vocab_->find("[UNK]")),
@@ -111,6 +113,11 @@ std::vector<Token> BertTokenizer::tokenize_with_offsets(std::string_view text) c
   std::vector<Token> tokens;
   // Each word goes to WordPiece as soon as BasicTokenizer has completed it.
   const BasicTokenizer::OnWord to_pieces = [&](const Word& word) {
+    if (word.never_split) {  // as HF: the token itself, looked up without WordPiece
+      const int32_t id = vocab_->find(word.text);
+      tokens.push_back({id >= 0 ? id : unk_id_, word.chars.front().origin, word.chars.back().end});
+      return;
+    }
     wordpiece_.tokenize_word(word, tokens);
   };
   auto add_words = [&](size_t begin, size_t end) {

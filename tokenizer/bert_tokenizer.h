@@ -33,6 +33,9 @@ struct TokenizerConfig {
   std::optional<bool> strip_accents;
   // CJK ideographs become words of their own; false leaves them inside words.
   bool tokenize_chinese_chars = true;
+  // Whitespace-separated tokens kept whole: not lowercased, stripped, split on punctuation nor
+  // cut into WordPieces (one token: its vocab id, or [UNK]'s).
+  std::vector<std::string> never_split;
   // BERT's position limit. HF leaves it unset for a folder without tokenizer_config.json
   // (then no default truncation); we use 512, as the Hub's bert-base-uncased config says.
   int64_t model_max_length = 512;

@@ -39,6 +39,10 @@ CONFIGS = [
     {"do_lower_case": True, "strip_accents": True},
     {"do_lower_case": False, "tokenize_chinese_chars": False},
     {"do_lower_case": True, "tokenize_chinese_chars": False},
+    {"do_lower_case": False, "never_split": ["Keep-me", "<keep>", "[unused0]", "na\u00efve"]},
+    {"do_lower_case": True, "never_split": ["Keep-me", "keep-me", "<keep>", "[unused0]", "na\u00efve"]},
+    {"do_lower_case": True, "strip_accents": False, "never_split": ["<keep>", "na\u00efve"]},
+    {"do_lower_case": False, "tokenize_chinese_chars": False, "never_split": ["<keep>"]},
 ]
 
 TEXTS = [
@@ -55,6 +59,9 @@ TEXTS = [
     ("marks reordered by NFC", "a\u0323\u0307 e\u0301\u0323"),
     ("a lone combining mark", "\u0301e x \u0301"),
     ("special tokens and punctuation", "[MASK] Hello-x [unused0]! <keep>"),
+    ("never_split tokens, whole and not", "Keep-me keep-me KEEP-ME <keep> <keep>! x<keep> [unused0]"),
+    ("never_split after NFC and deletion", "na\u00efve Na\u00efve nai\u0308ve <ke\u200bep>"),
+    ("never_split beside CJK", "\u4e2d<keep>\u6587 \u4e2d <keep>"),
 ]
 
 
@@ -84,10 +91,11 @@ def main():
 Made by `tests/golden/make_tokenizer_options.py` (transformers {transformers.__version__}); do not edit
 by hand. `vocab.txt` is a small cased vocabulary written by the script ({len(VOCAB)} tokens).
 `cases.jsonl`: {len(lines)} cases, one line each: `config` (the `tokenizer_config.json` keys
-do_lower_case, strip_accents, tokenize_chinese_chars given to `BertTokenizer(vocab.txt, **config)`),
+do_lower_case, strip_accents, tokenize_chinese_chars, never_split given to `BertTokenizer(vocab.txt, **config)`),
 `text`, and HF's `tokens` (`tokenize(text)`) and `input_ids` (`tokenizer(text)`, with [CLS]/[SEP]).
 The texts cover NFC (decomposed Latin, conjoining-jamo Hangul, singletons, mark reordering),
-accent stripping with and without lowercasing, and CJK with tokenize_chinese_chars off.
+accent stripping with and without lowercasing, CJK with tokenize_chinese_chars off, and
+never_split tokens.
 Checked by tests/tokenizer/test_options_cases.cpp.
 """)
 

@@ -1,4 +1,4 @@
-// The tokenizer options (strip_accents, tokenize_chinese_chars) and NFC, against HF: every case of
+// The tokenizer options (strip_accents, tokenize_chinese_chars, never_split) and NFC, against HF: every case of
 // tests/fixtures/tokenizer_options/cases.jsonl (made by tests/golden/make_tokenizer_options.py with
 // transformers' slow BertTokenizer) must give the same tokens and input_ids. The config of each
 // case goes through TokenizerConfig::from_json_string, as a tokenizer_config.json would.
@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "tokenizer/bert_tokenizer.h"  // defines: BertTokenizer, TokenizerConfig
 #include "tokenizer/error.h"           // defines: TokenizerError
@@ -45,7 +47,7 @@ TEST_CASE("BertTokenizer options: every option case matches HF's slow tokenizer"
     CHECK(json(tokenizer(text).input_ids).dump() == test_case["input_ids"].dump());
     ++n_cases;
   }
-  CHECK(n_cases == 117);
+  CHECK(n_cases == 208);
 }
 
 TEST_CASE("BertTokenizer options: offsets of NFC-composed characters span their originals",
@@ -77,4 +79,22 @@ TEST_CASE("TokenizerConfig: strip_accents and tokenize_chinese_chars from tokeni
                     Catch::Contains("\"strip_accents\""));
   CHECK_THROWS_AS(TokenizerConfig::from_json_string(R"({"tokenize_chinese_chars": 1})", "t"),
                   bertlab::tokenizer::TokenizerError);
+  CHECK(TokenizerConfig::from_json_string(R"({"never_split": ["<a>", "b"]})", "t").never_split ==
+        std::vector<std::string>{"<a>", "b"});
+  CHECK(TokenizerConfig::from_json_string(R"({"never_split": null})", "t").never_split.empty());
+  CHECK_THROWS_WITH(TokenizerConfig::from_json_string(R"({"never_split": "<a>"})", "t"),
+                    Catch::Contains("\"never_split\""));
+}
+
+TEST_CASE("BertTokenizer options: a never_split token is one token with its whole span",
+          "[tokenizer]") {
+  const BertTokenizer tokenizer =
+      tokenizer_for({{"do_lower_case", true}, {"never_split", {"<keep>", "<gone>"}}});
+  const auto tokens = tokenizer.tokenize_with_offsets("x <keep> <gone>");
+  REQUIRE(tokens.size() == 3);
+  CHECK(tokenizer.vocab().token(tokens[1].id) == "<keep>");
+  CHECK((tokens[1].start == 2 && tokens[1].end == 8));
+  // Not in the vocab: [UNK]'s id (HF's tokenize() would show "<gone>", its id is [UNK]'s too).
+  CHECK(tokens[2].id == tokenizer.unk_token_id());
+  CHECK((tokens[2].start == 9 && tokens[2].end == 15));
 }
