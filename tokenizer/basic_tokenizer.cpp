@@ -5,6 +5,7 @@
 // words (verified on the fixtures) and lets each character keep its origin for the offsets.
 #include "tokenizer/basic_tokenizer.h"  // defines: BasicTokenizer, Word, is_punctuation, is_cjk
 
+#include <algorithm>
 #include <utility>
 
 #include "tokenizer/unicode.h"  // defines: decode_utf8, append_utf8, lowercase, category, nfd, nfc, combining_class
@@ -104,11 +105,6 @@ struct Normalized {
   std::vector<std::pair<int32_t, int32_t>> spans;
 };
 
-bool is_deleted(char32_t c) {
-  if (c == U'\t' || c == U'\n' || c == U'\r') return false;
-  return c == 0 || c == 0xFFFD || category(c)[0] == 'C';
-}
-
 // NFC one chunk at a time, so each composed code point knows its originals. A chunk is a
 // starter with the code points that compose or reorder with it: it ends before a starter
 // (combining class 0) that NFC leaves apart from it (jamo V and T do compose with L and LV).
@@ -170,7 +166,7 @@ bool BasicTokenizer::never_split_word(std::u32string_view run, int32_t origin_ba
   std::u32string kept;
   int32_t first = -1, last = -1;
   for (size_t i = 0; i < run.size(); ++i) {
-    if (is_deleted(run[i])) continue;
+    if (kind_before_nfd(run[i]) == Kind::deleted) continue;
     kept.push_back(run[i]);
     last = origin_base + static_cast<int32_t>(i);
     if (first < 0) first = last;
@@ -198,8 +194,7 @@ void BasicTokenizer::split_range(std::u32string_view text, int32_t origin_base,
   //   NFD(x). Each character then keeps its own offsets, as in HF's fast tokenizer (which has no
   //   NFC): "e\u0301" -> e [0, 1). (NFD would also reorder marks; only the kept ones, Mc/Me with a
   //   combining class, can tell, as in U+1D16D U+1D165: never in real text.)
-  bool plain = true;
-  for (char32_t c : text) plain = plain && c < 0x300;
+  const bool plain = std::all_of(text.begin(), text.end(), [](char32_t c) { return c < 0x300; });
   if (plain || strip_accents_) {
     for (size_t i = 0; i < text.size(); ++i) {
       // HF lowercases one character at a time, so no context rule (final sigma) applies.
@@ -213,7 +208,7 @@ void BasicTokenizer::split_range(std::u32string_view text, int32_t origin_base,
   std::u32string kept;
   std::vector<int32_t> origin;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (is_deleted(text[i])) continue;
+    if (kind_before_nfd(text[i]) == Kind::deleted) continue;
     kept.push_back(text[i]);
     origin.push_back(origin_base + static_cast<int32_t>(i));
   }
