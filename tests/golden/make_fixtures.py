@@ -15,6 +15,7 @@ seeds, files written in sorted order). What it writes, each folder with a README
     models/tiny-bert/          BertForMaskedLM on a small vocabulary: outputs, loss, gradients, AdamW
     models/tiny-bert-heads/    seq-cls/ and qa/: the same backbone with each head
     models/tiny-bert-lora/     a PEFT LoRA adapter on tiny-bert: outputs, LoRA gradients, merges, AdamW
+    lab04/tiny-bert.json       lab 04's training step on tiny-bert (make_lab04_golden.py)
 """
 import argparse
 import copy
@@ -38,6 +39,8 @@ import transformers  # noqa: E402
 from safetensors import safe_open  # noqa: E402
 from transformers import (BertConfig, BertForMaskedLM, BertForPreTraining, BertForQuestionAnswering,  # noqa: E402
                           BertForSequenceClassification, BertModel, BertTokenizer, BertTokenizerFast)
+
+import make_lab04_golden  # noqa: E402  (tests/golden/, beside this script)
 
 transformers.logging.set_verbosity_error()
 
@@ -985,6 +988,7 @@ def main():
     vocab_folder = write_vocab_folder(out)
     n_cases = make_tokenizer_cases(out, vocab_folder)
     V = make_models(out, vocab_folder)
+    make_lab04_golden.make(out)  # lab 04's training step, on the tiny-bert just written
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
     print(f"wrote {out}: {n_cases} tokenizer cases, tiny models with a {V}-token vocab, {size_str(total)} in all")
 
