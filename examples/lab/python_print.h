@@ -4,6 +4,7 @@
 //   torch_size({1, 26, 768})                            ->  torch.Size([1, 26, 768])
 //   torch_repr(tokenizer(a, b, {...}))  (return_tensors="pt")
 //       -> {'input_ids': tensor([[  101,  2026, ...]]), 'token_type_ids': tensor([[0, ...]]), ...}
+//   torch_repr(Tensor::scalar(0.01214f))  ->  tensor(0.0121)    (3.7e-09f -> tensor(3.7000e-09))
 // torch_repr follows torch's tensor printing: every number right-aligned to the widest one,
 // and as many numbers per line as fit in 80 columns.
 #pragma once
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "tensor/shape.h"        // defines: Shape
+#include "tensor/tensor.h"       // defines: Tensor
 #include "tokenizer/encoding.h"  // defines: Encoding
 
 namespace bertlab::lab {
@@ -26,5 +28,10 @@ std::string torch_size(const Shape& shape);
 
 // print(encoded_inputs) of one text (or pair) encoded with return_tensors="pt": [1, S] tensors.
 std::string torch_repr(const tokenizer::Encoding& encoding);
+// print() of a [1, S] int64 tensor (labels) holding `row`.
+std::string torch_repr(const std::vector<int64_t>& row);
+// print() of a 0-dim float tensor (p.grad.norm()): 4 decimals, or 4 in scientific notation when
+// the value is below 1e-4 or above 1e8; a whole number as "2.".
+std::string torch_repr(const Tensor& scalar);
 
 }  // namespace bertlab::lab

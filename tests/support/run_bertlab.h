@@ -1,4 +1,4 @@
-// Runs the `bertlab` command line from a test and captures what it prints, for the CLI tests.
+// Runs the `bertlab` command line (or a lab program) from a test and captures what it prints.
 //   const Run run = run_bertlab("fill-mask \"the [MASK] sat.\" --model DIR");
 //   CHECK(run.exit_code == 0);  CHECK_THAT(run.out, Contains("[MASK] #1"));
 #pragma once
@@ -28,23 +28,28 @@ inline std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-// Run `<prefix> bertlab args` through the shell, capturing stdout and stderr. `prefix` may set
-// environment variables ("HF_HUB_OFFLINE=1") or wrap the program ("unshare -rm ...").
-inline Run run_bertlab(const std::string& args, const std::string& prefix = "") {
+// Run `<prefix> program args` through the shell, capturing stdout and stderr. `prefix` may set
+// environment variables ("HF_HUB_OFFLINE=1"), change folder ("cd DIR &&") or wrap the program
+// ("unshare -rm ...").
+inline Run run_program(const std::filesystem::path& program, const std::string& args, const std::string& prefix = "") {
   namespace fs = std::filesystem;
-  const fs::path cli = fs::path(BERTLAB_BINARY_DIR) / "examples" / "bertlab";
-  REQUIRE(fs::exists(cli));
+  REQUIRE(fs::exists(program));
   // Files of this process's own: CTest runs tests side by side, each in its own process.
   const std::string stem = fmt::format("bertlab_cli_test_{}", getpid());
   const fs::path out = fs::temp_directory_path() / (stem + ".out");
   const fs::path err = fs::temp_directory_path() / (stem + ".err");
   const std::string command =
-      fmt::format(R"({} "{}" {} > "{}" 2> "{}")", prefix, cli.string(), args, out.string(), err.string());
+      fmt::format(R"({} "{}" {} > "{}" 2> "{}")", prefix, program.string(), args, out.string(), err.string());
   const int status = std::system(command.c_str());
   Run run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
   fs::remove(out);
   fs::remove(err);
   return run;
+}
+
+// The same for the `bertlab` command line of this build.
+inline Run run_bertlab(const std::string& args, const std::string& prefix = "") {
+  return run_program(std::filesystem::path(BERTLAB_BINARY_DIR) / "examples" / "bertlab", args, prefix);
 }
 
 }  // namespace bertlab::testing
