@@ -15,6 +15,7 @@ void add_fill_mask_command(CLI::App& app);      // fill_mask.cpp: top-k words fo
 void add_finetune_cls_command(CLI::App& app);   // finetune_cls.cpp: fine-tune for classification
 void add_finetune_qa_command(CLI::App& app);    // finetune_qa.cpp: fine-tune for question answering
 void add_forward_command(CLI::App& app);        // forward.cpp: all outputs of a model, machine-readable
+void add_gradcheck_command(CLI::App& app);      // gradcheck.cpp: an op's backward against finite differences
 void add_graph_command(CLI::App& app);          // graph.cpp: the autograd graph of the MLM loss (DOT/SVG)
 void add_lab_command(CLI::App& app);            // lab.cpp: the week-3 BERT lab, cell by cell
 void add_plot_command(CLI::App& app);           // plot.cpp: training curves from history.jsonl (SVG)

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   bertlab::cli::add_finetune_cls_command(app);
   bertlab::cli::add_finetune_qa_command(app);
   bertlab::cli::add_forward_command(app);
+  bertlab::cli::add_gradcheck_command(app);
   bertlab::cli::add_graph_command(app);
   bertlab::cli::add_lab_command(app);
   bertlab::cli::add_plot_command(app);
