@@ -145,7 +145,6 @@ std::vector<std::string> WordPieceTrainer::train(std::vector<std::string> vocab)
     }
   }
 
-  // LAB:wordpiece-count-pairs BEGIN
   // pair_counts[p] = sum over the words of (word count) x (occurrences of p in the word).
   std::unordered_map<Pair, int64_t> pair_counts;
   std::unordered_map<Pair, std::vector<uint32_t>> where;  // pair -> the words it was added to
@@ -167,9 +166,7 @@ std::vector<std::string> WordPieceTrainer::train(std::vector<std::string> vocab)
     where.clear();
   };
   queue_new_pairs();
-  // LAB:wordpiece-count-pairs END
 
-  // LAB:wordpiece-merge-loop BEGIN
   while (vocab.size() < options_.vocab_size && !queue.empty()) {
     std::pop_heap(queue.begin(), queue.end(), comes_later);
     Merge top = std::move(queue.back());
@@ -211,7 +208,6 @@ std::vector<std::string> WordPieceTrainer::train(std::vector<std::string> vocab)
     }
     queue_new_pairs();  // the pairs that gained occurrences, with the words they gained them in
   }
-  // LAB:wordpiece-merge-loop END
   return vocab;
 }
 
