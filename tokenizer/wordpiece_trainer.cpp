@@ -122,6 +122,20 @@ void add_word(std::vector<uint32_t>& words, uint32_t w) {
   if (words.empty() || words.back() != w) words.push_back(w);
 }
 
+// Rewrites one word, left to right: x a b y -> x ab y, and reports how the pairs around each
+// merge change: (x, a) and (b, y) lose one occurrence, (x, ab) and (ab, y) gain one. Like HF, the
+// pair (a, b) itself is not reported. "a a a" with (a, a) -> "aa a": merges never overlap.
+template <typename OnChange>
+void merge_in_word(std::vector<uint32_t>& s, uint32_t a, uint32_t b, uint32_t ab, OnChange on_change) {
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    if (s[i] != a || s[i + 1] != b) continue;
+    if (i > 0) on_change(s[i - 1], a, -1), on_change(s[i - 1], ab, +1);
+    s[i] = ab;
+    s.erase(s.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    if (i + 1 < s.size()) on_change(b, s[i + 1], -1), on_change(ab, s[i + 1], +1);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> WordPieceTrainer::train(std::vector<std::string> vocab) const {
@@ -187,24 +201,15 @@ std::vector<std::string> WordPieceTrainer::train(std::vector<std::string> vocab)
     if (second.rfind(prefix, 0) == 0) second.erase(0, prefix.size());
     const uint32_t merged = id_of(vocab[a] + second);
 
-    // Rewrite each word, left to right: x a b y -> x ab y. The pairs around it change:
-    // (x, a) and (b, y) lose this word's count, (x, ab) and (ab, y) gain it. Like HF, the count of
-    // (a, b) itself is left as it was.
+    // Rewrite every word the entry lists; each change counts the word's count. The pair counts are
+    // updated, never recounted: only pairs next to a merge change.
     for (uint32_t w : top.words) {
-      std::vector<uint32_t>& s = words[w];
       const auto count = static_cast<int64_t>(words_[w].count);
-      auto change = [&](uint32_t x, uint32_t y, int sign) {
+      merge_in_word(words[w], a, b, merged, [&](uint32_t x, uint32_t y, int sign) {
         const Pair p = make_pair_key(x, y);
         pair_counts[p] += sign * count;
         if (sign > 0) add_word(where[p], w);
-      };
-      for (size_t i = 0; i + 1 < s.size(); ++i) {
-        if (s[i] != a || s[i + 1] != b) continue;
-        if (i > 0) change(s[i - 1], a, -1), change(s[i - 1], merged, +1);
-        s[i] = merged;
-        s.erase(s.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-        if (i + 1 < s.size()) change(b, s[i + 1], -1), change(merged, s[i + 1], +1);
-      }
+      });
     }
     queue_new_pairs();  // the pairs that gained occurrences, with the words they gained them in
   }
