@@ -22,5 +22,6 @@ void add_plot_command(CLI::App& app);           // plot.cpp: training curves fro
 void add_qa_command(CLI::App& app);             // qa.cpp: answer a question with a fine-tuned model
 void add_similarity_command(CLI::App& app);     // similarity.cpp: cosine similarities of sentences
 void add_tokenize_command(CLI::App& app);       // tokenize.cpp: text or JSON cases -> BERT token ids
+void add_train_tokenizer_command(CLI::App& app);  // train_tokenizer.cpp: a WordPiece vocab.txt from text files
 
 }  // namespace bertlab::cli
