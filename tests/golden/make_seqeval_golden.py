@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes tests/fixtures/seqeval/cases.json: seqeval's own entity metrics on tag sequences, the
+"""Writes tests/fixtures/seqeval/cases.json (+ its README.md): seqeval's own entity metrics on tag sequences, the
 golden values of finetune/seqeval.h (tests/finetune/test_token_classification.cpp).
 
     python3 -m venv /tmp/seqeval-venv && /tmp/seqeval-venv/bin/pip install seqeval==1.2.2
@@ -75,6 +75,20 @@ def main():
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:  # one case per line
         f.write(json.dumps(header)[:-1] + ', "cases": [\n')
         f.write(",\n".join(json.dumps(case) for case in out) + "\n]}\n")
+    with open(os.path.join(os.path.dirname(args.out), "README.md"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"""# seqeval: golden entity metrics
+
+`cases.json`: {len(out)} cases, one per line, made by `tests/golden/make_seqeval_golden.py` with seqeval
+{header["seqeval"]} (HF run_ner.py's metric; default mode, no `mode=` / `scheme=`). Do not edit by hand.
+
+Each case: `true` and `pred` (lists of sentences, each a list of tags), `true_entities` = seqeval's
+`get_entities` of the true tags joined with an "O" after each sentence (`[type, first, last]`, positions
+in that joined list, both inclusive), and `precision`, `recall`, `f1` (entity level, micro average,
+`zero_division=0`) and `accuracy` (tag level). The first {len(HAND)} cases are written by hand (I- without
+B-, a type switch, B- after B-, IOBES tags, no entities, entities cut by a sentence end); the rest are
+random (seed 20240606). tests/finetune/test_token_classification.cpp requires equal entity lists and
+every metric within 1e-12.
+""")
     print(f"wrote {args.out}: {len(out)} cases")
 
 
