@@ -7,8 +7,12 @@
 #include <set>
 
 #include "bert/for_masked_lm.h"
+#include "bert/for_multiple_choice.h"
+#include "bert/for_next_sentence_prediction.h"
+#include "bert/for_pretraining.h"
 #include "bert/for_question_answering.h"
 #include "bert/for_sequence_classification.h"
+#include "bert/for_token_classification.h"
 #include "hub/resolve.h"  // defines: resolve_model
 #include "nn/init.h"
 #include "tensor/error.h"
@@ -145,6 +149,10 @@ BERTLAB_FROM_PRETRAINED(BertModel)
 BERTLAB_FROM_PRETRAINED(BertForMaskedLM)
 BERTLAB_FROM_PRETRAINED(BertForSequenceClassification)
 BERTLAB_FROM_PRETRAINED(BertForQuestionAnswering)
+BERTLAB_FROM_PRETRAINED(BertForTokenClassification)
+BERTLAB_FROM_PRETRAINED(BertForMultipleChoice)
+BERTLAB_FROM_PRETRAINED(BertForNextSentencePrediction)
+BERTLAB_FROM_PRETRAINED(BertForPreTraining)
 #undef BERTLAB_FROM_PRETRAINED
 
 void save_pretrained(const nn::Module& model, BertConfig config, const fs::path& folder) {

@@ -5,6 +5,13 @@
 
 namespace bertlab::bert {
 
+Tensor token_cross_entropy(const Tensor& logits, const IntTensor& labels, const char* who) {
+  const int64_t K = logits.size(-1);
+  const Shape positions(logits.shape().begin(), logits.shape().end() - 1);  // [B, S]
+  BERT_CHECK(labels.shape == positions, "{}: expected labels {} like input_ids, got {}", who, positions, labels.shape);
+  return cross_entropy(logits.reshape({-1, K}), IntTensor(labels.data, {labels.numel()}));  // [B·S, K] vs [B·S]
+}
+
 BertPredictionHeadTransform::BertPredictionHeadTransform(const BertConfig& config)
     : dense(config.hidden_size, config.hidden_size),
       transform_act_fn(config.hidden_act),
@@ -45,12 +52,7 @@ MaskedLMOutput BertForMaskedLM::forward(const IntTensor& input_ids, const IntTen
   MaskedLMOutput out;
   out.bert = bert.forward(input_ids, attention_mask, token_type_ids, output_hidden_states, output_attentions);
   out.logits = cls.predictions.forward(out.bert.last_hidden_state);  // [B, S, V]
-  if (labels.numel() > 0) {
-    BERT_CHECK(labels.shape == input_ids.shape, "BertForMaskedLM: expected labels {} like input_ids, got {}",
-               input_ids.shape, labels.shape);
-    const int64_t V = out.logits.size(-1);
-    out.loss = cross_entropy(out.logits.reshape({-1, V}), IntTensor(labels.data, {labels.numel()}));
-  }
+  if (labels.numel() > 0) out.loss = token_cross_entropy(out.logits, labels, "BertForMaskedLM");
   return out;
 }
 

@@ -48,6 +48,11 @@ class BertOnlyMLMHead : public nn::Module {
   BertLMPredictionHead predictions;
 };
 
+// The loss of every per-token head: cross-entropy over all B·S positions whose label is not -100.
+//   logits [B, S, K], labels [B, S] -> []     (K = V for the MLM head, num_labels for token-cls)
+// `who` names the model in the error when the shapes disagree.
+Tensor token_cross_entropy(const Tensor& logits, const IntTensor& labels, const char* who);
+
 struct MaskedLMOutput {
   Tensor loss;    // [] when labels were given
   Tensor logits;  // [B, S, V]

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "finetune/seqeval.h"  // defines: seqeval_metrics
 #include "tensor/autograd.h"  // defines: NoGradGuard
 #include "tensor/ops.h"       // defines: softmax
 
@@ -110,6 +111,64 @@ std::map<std::string, double> evaluate_classification(bert::BertForSequenceClass
     predictions.push_back(std::max_element(p.begin(), p.end()) - p.begin());
   const auto metrics = classification_metrics(predictions, data.labels, model.num_labels);
   return {metrics.begin(), metrics.end()};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token classification (NER)
+// ---------------------------------------------------------------------------------------------
+
+finetune::StepOutput token_classification_step(const bert::BertForTokenClassification& model,
+                                               const tokenizer::BertTokenizer& tok,
+                                               const TokenClassificationDataset& data, const std::vector<int64_t>& rows,
+                                               int64_t max_length) {
+  const TokenClassificationBatch b = encode_token_classification(tok, data, rows, max_length);
+  return {model.forward(b.input_ids, b.attention_mask, b.token_type_ids, b.labels).loss, b.num_tokens};
+}
+
+std::vector<std::vector<int64_t>> predict_token_classification(bert::BertForTokenClassification& model,
+                                                               const tokenizer::BertTokenizer& tok,
+                                                               const TokenClassificationDataset& data,
+                                                               int64_t max_length, int64_t batch_size) {
+  NoGradGuard no_grad;
+  model.eval();
+  std::vector<std::vector<int64_t>> predictions;
+  for (int64_t begin = 0; begin < static_cast<int64_t>(data.size()); begin += batch_size) {
+    const auto rows = range(begin, std::min<int64_t>(begin + batch_size, data.size()));
+    const TokenClassificationBatch b = encode_token_classification(tok, data, rows, max_length);
+    const Tensor logits = model.forward(b.input_ids, b.attention_mask, b.token_type_ids).logits;  // [B, S, K]
+    const int64_t S = logits.size(1), K = logits.size(2);
+    for (size_t r = 0; r < rows.size(); ++r) {
+      std::vector<int64_t> tags;
+      for (int64_t start : b.word_starts[r]) {
+        if (start < 0) {  // cut off by max_length
+          tags.push_back(-1);
+          continue;
+        }
+        const float* scores = logits.data() + (static_cast<int64_t>(r) * S + start) * K;
+        tags.push_back(std::max_element(scores, scores + K) - scores);
+      }
+      predictions.push_back(std::move(tags));
+    }
+  }
+  return predictions;
+}
+
+std::map<std::string, double> evaluate_token_classification(bert::BertForTokenClassification& model,
+                                                            const tokenizer::BertTokenizer& tok,
+                                                            const TokenClassificationDataset& data, int64_t max_length,
+                                                            int64_t batch_size) {
+  const auto predicted = predict_token_classification(model, tok, data, max_length, batch_size);
+  std::vector<std::vector<std::string>> true_tags, predicted_tags;
+  for (size_t s = 0; s < data.size(); ++s) {
+    true_tags.emplace_back();
+    predicted_tags.emplace_back();
+    for (size_t w = 0; w < data.words[s].size(); ++w) {
+      if (predicted[s][w] < 0) continue;  // a word max_length cut off is not scored, as in run_ner.py
+      true_tags.back().push_back(data.label_names[data.tags[s][w]]);
+      predicted_tags.back().push_back(data.label_names[predicted[s][w]]);
+    }
+  }
+  return seqeval_metrics(true_tags, predicted_tags);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // Fine-tuning tasks: how a batch of examples becomes a loss (for finetune::Trainer) and how a trained
-// model is evaluated, for sequence classification and extractive question answering.
+// model is evaluated, for sequence classification, token classification (NER) and extractive
+// question answering.
 //
 //   auto loss_fn = [&](const std::vector<int64_t>& rows) { return classification_step(model, tok, train, rows, 128); };
 //   finetune::Trainer trainer(model, args, train.size(), loss_fn, [&] { return evaluate_classification(model, tok, dev, 128); });
@@ -13,6 +14,8 @@
 #include "finetune/classification_data.h"           // defines: ClassificationDataset
 #include "bert/for_question_answering.h"        // defines: BertForQuestionAnswering
 #include "bert/for_sequence_classification.h"   // defines: BertForSequenceClassification
+#include "bert/for_token_classification.h"      // defines: BertForTokenClassification
+#include "finetune/token_classification_data.h"     // defines: TokenClassificationDataset
 #include "finetune/squad.h"                         // defines: SquadExample, QaFeatures, QaPrediction
 #include "finetune/trainer.h"                         // defines: StepOutput
 #include "tokenizer/bert_tokenizer.h"           // defines: BertTokenizer
@@ -40,6 +43,30 @@ std::map<std::string, double> evaluate_classification(bert::BertForSequenceClass
                                                       const tokenizer::BertTokenizer& tok,
                                                       const ClassificationDataset& data, int64_t max_length,
                                                       int64_t batch_size = 32);
+
+// ---------------------------------------------------------------------------------------------
+// Token classification (NER)
+// ---------------------------------------------------------------------------------------------
+
+// The loss on sentences `rows`: tags on each word's first wordpiece (encode_token_classification).
+finetune::StepOutput token_classification_step(const bert::BertForTokenClassification& model,
+                                               const tokenizer::BertTokenizer& tok,
+                                               const TokenClassificationDataset& data, const std::vector<int64_t>& rows,
+                                               int64_t max_length);
+
+// The predicted tag (an index into label_names) of every word, read at its first wordpiece; -1 for
+// a word cut off by max_length (run_ner.py leaves those out of the evaluation). Eval mode, no autograd.
+std::vector<std::vector<int64_t>> predict_token_classification(bert::BertForTokenClassification& model,
+                                                               const tokenizer::BertTokenizer& tok,
+                                                               const TokenClassificationDataset& data,
+                                                               int64_t max_length, int64_t batch_size = 32);
+
+// seqeval's {"precision", "recall", "f1", "accuracy"} in [0, 1] (finetune/seqeval.h) over the
+// words that fit in max_length.
+std::map<std::string, double> evaluate_token_classification(bert::BertForTokenClassification& model,
+                                                            const tokenizer::BertTokenizer& tok,
+                                                            const TokenClassificationDataset& data, int64_t max_length,
+                                                            int64_t batch_size = 32);
 
 // ---------------------------------------------------------------------------------------------
 // Question answering

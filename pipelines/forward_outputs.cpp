@@ -5,8 +5,12 @@
 
 #include "bert/checkpoint.h"
 #include "bert/for_masked_lm.h"
+#include "bert/for_multiple_choice.h"
+#include "bert/for_next_sentence_prediction.h"
+#include "bert/for_pretraining.h"
 #include "bert/for_question_answering.h"
 #include "bert/for_sequence_classification.h"
+#include "bert/for_token_classification.h"
 #include "peft/lora.h"
 #include "tensor/autograd.h"  // defines: NoGradGuard
 #include "tensor/error.h"
@@ -17,21 +21,39 @@ namespace bertlab::pipelines {
 namespace fs = std::filesystem;
 using Outputs = std::map<std::string, Tensor>;
 
+namespace {
+// Each task's command-line name and HF architecture (config.json "architectures").
+struct TaskName {
+  Task task;
+  const char* name;
+  const char* architecture;
+};
+constexpr TaskName kTasks[] = {
+    {Task::mlm, "mlm", "BertForMaskedLM"},
+    {Task::seq_cls, "seq-cls", "BertForSequenceClassification"},
+    {Task::qa, "qa", "BertForQuestionAnswering"},
+    {Task::token_cls, "token-cls", "BertForTokenClassification"},
+    {Task::multiple_choice, "multiple-choice", "BertForMultipleChoice"},
+    {Task::nsp, "nsp", "BertForNextSentencePrediction"},
+    {Task::pretraining, "pretraining", "BertForPreTraining"},
+    {Task::base, "base", "BertModel"},
+};
+}  // namespace
+
 Task parse_task(const std::string& name) {
-  if (name == "base") return Task::base;
-  if (name == "mlm") return Task::mlm;
-  if (name == "seq-cls") return Task::seq_cls;
-  if (name == "qa") return Task::qa;
-  throw Error(fmt::format("task: expected one of mlm, seq-cls, qa, base, got \"{}\"", name));
+  std::vector<std::string> names;
+  for (const TaskName& t : kTasks) {
+    if (name == t.name) return t.task;
+    names.push_back(t.name);
+  }
+  throw Error(fmt::format("task: expected one of {}, got \"{}\"", fmt::join(names, ", "), name));
 }
 
 Task task_from_config(const fs::path& model_dir) {
   const bert::BertConfig config = bert::BertConfig::from_json_file(model_dir / "config.json");
   const auto& a = config.architectures;
-  auto has = [&a](const char* name) { return std::find(a.begin(), a.end(), name) != a.end(); };
-  if (has("BertForMaskedLM")) return Task::mlm;
-  if (has("BertForSequenceClassification")) return Task::seq_cls;
-  if (has("BertForQuestionAnswering")) return Task::qa;
+  for (const TaskName& t : kTasks)
+    if (std::find(a.begin(), a.end(), t.architecture) != a.end()) return t.task;
   return Task::base;
 }
 
@@ -74,6 +96,13 @@ void add_debug_outputs(const bert::BertModel& bert, const Inputs& in, const bert
     outputs[fmt::format("debug.layer.{}.attention_output", i)] = attention_output;
     outputs[fmt::format("debug.layer.{}.intermediate_output", i)] = layer.intermediate.forward(attention_output);
   }
+}
+
+// BertPredictionHeadTransform's output, replayed like the layers' (mlm and pretraining).
+void add_mlm_transform_output(const bert::BertLMPredictionHead& predictions, const Tensor& last_hidden_state,
+                              Outputs& outputs) {
+  NoGradGuard no_grad;
+  outputs["debug.mlm_transform_output"] = predictions.transform.forward(last_hidden_state);
 }
 
 // The trainable parameters' gradients: by model name, or by adapter key when an adapter is loaded.
@@ -122,10 +151,7 @@ Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& f
                                        optional_ids(file, "mlm_labels"), true, true);
         add_base_outputs(out.bert, o);
         add_debug_outputs(m.bert, in, out.bert, o);
-        {
-          NoGradGuard no_grad;  // BertPredictionHeadTransform's output, replayed like the layers'
-          o["debug.mlm_transform_output"] = m.cls.predictions.transform.forward(out.bert.last_hidden_state);
-        }
+        add_mlm_transform_output(m.cls.predictions, out.bert.last_hidden_state, o);
         o["mlm_logits"] = out.logits;
         if (out.loss.defined()) o["mlm_loss"] = out.loss;
         return out.loss;
@@ -152,6 +178,58 @@ Outputs forward_outputs(const fs::path& dir, Task task, const SafetensorsFile& f
             o["qa_start_logits"] = out.start_logits;
             o["qa_end_logits"] = out.end_logits;
             if (out.loss.defined()) o["qa_loss"] = out.loss;
+            return out.loss;
+          });
+    case Task::token_cls:
+      return run<bert::BertForTokenClassification>(
+          dir, file, grads, adapter, [&file](bert::BertForTokenClassification& m, const Inputs& in, Outputs& o) {
+            bert::TokenClassifierOutput out = m.forward(in.input_ids, in.attention_mask, in.token_type_ids,
+                                                        optional_ids(file, "labels"), true, true);
+            add_base_outputs(out.bert, o);
+            add_debug_outputs(m.bert, in, out.bert, o);
+            o["tokcls_logits"] = out.logits;
+            if (out.loss.defined()) o["tokcls_loss"] = out.loss;
+            return out.loss;
+          });
+    case Task::multiple_choice:
+      return run<bert::BertForMultipleChoice>(
+          dir, file, grads, adapter, [&file](bert::BertForMultipleChoice& m, const Inputs& in, Outputs& o) {
+            bert::MultipleChoiceModelOutput out = m.forward(in.input_ids, in.attention_mask, in.token_type_ids,
+                                                            optional_ids(file, "labels"), true, true);
+            add_base_outputs(out.bert, o);
+            // the intermediates of the flat [B·C, S] batch the encoder ran
+            auto flat = [](const IntTensor& ids) {
+              return ids.numel() == 0 ? ids : IntTensor(ids.data, {ids.numel() / ids.shape.back(), ids.shape.back()});
+            };
+            add_debug_outputs(m.bert, {flat(in.input_ids), flat(in.attention_mask), flat(in.token_type_ids)},
+                              out.bert, o);
+            o["mc_logits"] = out.logits;
+            if (out.loss.defined()) o["mc_loss"] = out.loss;
+            return out.loss;
+          });
+    case Task::nsp:
+      return run<bert::BertForNextSentencePrediction>(
+          dir, file, grads, adapter, [&file](bert::BertForNextSentencePrediction& m, const Inputs& in, Outputs& o) {
+            bert::NextSentencePredictorOutput out = m.forward(
+                in.input_ids, in.attention_mask, in.token_type_ids, optional_ids(file, "next_sentence_label"), true, true);
+            add_base_outputs(out.bert, o);
+            add_debug_outputs(m.bert, in, out.bert, o);
+            o["nsp_logits"] = out.logits;
+            if (out.loss.defined()) o["nsp_loss"] = out.loss;
+            return out.loss;
+          });
+    case Task::pretraining:
+      return run<bert::BertForPreTraining>(
+          dir, file, grads, adapter, [&file](bert::BertForPreTraining& m, const Inputs& in, Outputs& o) {
+            bert::BertForPreTrainingOutput out =
+                m.forward(in.input_ids, in.attention_mask, in.token_type_ids, optional_ids(file, "mlm_labels"),
+                          optional_ids(file, "next_sentence_label"), true, true);
+            add_base_outputs(out.bert, o);
+            add_debug_outputs(m.bert, in, out.bert, o);
+            add_mlm_transform_output(m.cls.predictions, out.bert.last_hidden_state, o);
+            o["mlm_logits"] = out.prediction_logits;
+            o["nsp_logits"] = out.seq_relationship_logits;
+            if (out.loss.defined()) o["pretraining_loss"] = out.loss;
             return out.loss;
           });
   }

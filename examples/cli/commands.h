@@ -14,6 +14,7 @@ void add_fetch_minilm_command(CLI::App& app);   // fetch_minilm.cpp: all-MiniLM-
 void add_fill_mask_command(CLI::App& app);      // fill_mask.cpp: top-k words for each [MASK]
 void add_finetune_cls_command(CLI::App& app);   // finetune_cls.cpp: fine-tune for classification
 void add_finetune_qa_command(CLI::App& app);    // finetune_qa.cpp: fine-tune for question answering
+void add_finetune_token_cls_command(CLI::App& app);  // finetune_token_cls.cpp: fine-tune for NER (CoNLL files)
 void add_forward_command(CLI::App& app);        // forward.cpp: all outputs of a model, machine-readable
 void add_gradcheck_command(CLI::App& app);      // gradcheck.cpp: an op's backward against finite differences
 void add_graph_command(CLI::App& app);          // graph.cpp: the autograd graph of the MLM loss (DOT/SVG)

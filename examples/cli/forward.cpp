@@ -1,7 +1,7 @@
 // bertlab forward: run a model on inputs from a safetensors file and write every output.
 //
-//   bertlab forward --model DIR [--task mlm|seq-cls|qa|base] --inputs IN.safetensors
-//                   --out OUT.safetensors [--grads] [--adapter PEFT_ADAPTER_DIR]
+//   bertlab forward --model DIR [--task mlm|seq-cls|qa|token-cls|multiple-choice|nsp|pretraining|base]
+//                   --inputs IN.safetensors --out OUT.safetensors [--grads] [--adapter PEFT_ADAPTER_DIR]
 // A machine-readable interface for checking bertlab against other implementations: the output
 // names are those of the fixtures (see pipelines/forward_outputs.h).
 #include "pipelines/forward_outputs.h"
@@ -17,7 +17,7 @@ void add_forward_command(CLI::App& app) {
   };
   auto opt = std::make_shared<Options>();
   cmd->add_option("--model", opt->model, "HF model folder (config.json + model.safetensors)")->required();
-  cmd->add_option("--task", opt->task, "mlm | seq-cls | qa | base (default: from config.json architectures)");
+  cmd->add_option("--task", opt->task, "mlm | seq-cls | qa | token-cls | multiple-choice | nsp | pretraining | base (default: from config.json architectures)");
   cmd->add_option("--inputs", opt->inputs, "safetensors with input_ids, attention_mask, token_type_ids, labels")
       ->required();
   cmd->add_option("--out", opt->out, "where to write the outputs (safetensors, F32)")->required();

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   bertlab::cli::add_fetch_minilm_command(app);
   bertlab::cli::add_fill_mask_command(app);
   bertlab::cli::add_finetune_cls_command(app);
+  bertlab::cli::add_finetune_token_cls_command(app);
   bertlab::cli::add_finetune_qa_command(app);
   bertlab::cli::add_forward_command(app);
   bertlab::cli::add_gradcheck_command(app);

@@ -15,6 +15,8 @@ seeds, files written in sorted order). What it writes, each folder with a README
     models/tiny-bert/          BertForMaskedLM on a small vocabulary: outputs, loss, gradients, AdamW
     models/tiny-bert-heads/    seq-cls/ and qa/: the same backbone with each head
     models/tiny-bert-lora/     a PEFT LoRA adapter on tiny-bert: outputs, LoRA gradients, merges, AdamW
+    models/small-vocab-heads/  token-cls/, multiple-choice/, nsp/, pretraining/: the other heads on a
+                               backbone with a ~100-token vocab (outputs, loss, every gradient)
     lab04/tiny-bert.json       lab 04's training step on tiny-bert (make_lab04_golden.py)
 """
 import argparse
@@ -37,8 +39,10 @@ import safetensors  # noqa: E402
 import tokenizers  # noqa: E402
 import transformers  # noqa: E402
 from safetensors import safe_open  # noqa: E402
-from transformers import (BertConfig, BertForMaskedLM, BertForPreTraining, BertForQuestionAnswering,  # noqa: E402
-                          BertForSequenceClassification, BertModel, BertTokenizer, BertTokenizerFast)
+from transformers import (BertConfig, BertForMaskedLM, BertForMultipleChoice,  # noqa: E402
+                          BertForNextSentencePrediction, BertForPreTraining, BertForQuestionAnswering,
+                          BertForSequenceClassification, BertForTokenClassification, BertModel, BertTokenizer,
+                          BertTokenizerFast)
 
 import make_lab04_golden  # noqa: E402  (tests/golden/, beside this script)
 
@@ -51,6 +55,7 @@ VOCAB_SOURCE = os.path.join(REPO, "tests", "fixtures", "vocab", "bert-base-uncas
 TOKENIZER_INPUTS = os.path.join(HERE, "tokenizer_inputs.jsonl")
 
 SEED_BACKBONE, SEED_SEQCLS, SEED_QA, SEED_LORA = 20240601, 20240602, 20240603, 20240604
+SEED_SMALL_VOCAB = 20240605
 # The first 1996 lines of bert-base-uncased's vocab.txt are [PAD], [unused*], [UNK], [CLS], [SEP],
 # [MASK] and the single characters (with their ## forms); words start at 1996 ("the"). The tiny
 # models keep all of those, so the special ids (0, 100..103) and every character stay as in
@@ -525,7 +530,8 @@ def qa_batch(tok):
     return batch
 
 
-def inputs_tables(tok, batch, label_key=None):
+def inputs_tables(tok, batch, label_key=None, label_names=None):
+    """Markdown tables of a batch; label_key's column shows each label as a token, or by label_names."""
     B, S = batch["input_ids"].shape
     text = [f"position_ids are NOT stored: HF's default arange(S) for every row. B = {B}, S = {S}.", ""]
     for b in range(B):
@@ -544,7 +550,10 @@ def inputs_tables(tok, batch, label_key=None):
                    f"{int(batch['attention_mask'][b, s])} |")
             if label_key:
                 lab = int(batch[label_key][b, s])
-                row += f" {lab} |" if lab == -100 else f" {lab} (`{tok.convert_ids_to_tokens(lab)}`) |"
+                if lab == -100:
+                    row += f" {lab} |"
+                else:
+                    row += f" {lab} (`{label_names[lab] if label_names else tok.convert_ids_to_tokens(lab)}`) |"
             text.append(row)
         text.append("")
     return "\n".join(text)
@@ -578,7 +587,9 @@ MEANINGS = {
 }
 
 
-def meaning(name):
+def meaning(name, extra=None):
+    if extra and name in extra:
+        return extra[name]
     if name in MEANINGS:
         return MEANINGS[name]
     if name.startswith("hidden_states."):
@@ -597,7 +608,7 @@ def meaning(name):
     raise KeyError(name)
 
 
-def golden_table(golden):
+def golden_table(golden, extra_meanings=None):
     rows = ["| tensor | dtype | shape | meaning |", "| --- | --- | --- | --- |"]
     groups = {}
     for name in sorted(golden):
@@ -608,7 +619,7 @@ def golden_table(golden):
         else:
             t = golden[name]
             dtype = "I64" if t.dtype == torch.int64 else "F32"
-            rows.append(f"| `{name}` | {dtype} | {list(t.shape)} | {meaning(name)} |")
+            rows.append(f"| `{name}` | {dtype} | {list(t.shape)} | {meaning(name, extra_meanings)} |")
     for prefix, names in groups.items():
         what = "d(loss)/d(param), one per trainable parameter (list below)" if prefix == "grad." else \
             f"parameters after {prefix[5]} torch.optim.AdamW step(s)"
@@ -978,6 +989,269 @@ All floating tensors are F32, all integer tensors I64, scalars have shape [] (ra
     return V
 
 
+# ---- small-vocab-heads: BertForTokenClassification, BertForMultipleChoice, BertForNextSentencePrediction,
+# BertForPreTraining. A vocabulary of the first 104 lines ([PAD], [unused*], [UNK], [CLS], [SEP], [MASK])
+# and the words below keeps each folder near 200 kB: the word-embedding gradient and the MLM logits,
+# which grow with the vocabulary, are most of tiny-bert's 1.8 MB.
+SMALL_VOCAB_SPECIAL_LINES = 104
+# token-cls: words and their IOB2 tags; a word split into several tokens is labelled on its first
+# sub-token only, the rest get -100 (HF's run_ner.py, label_all_tokens=False)
+TOKCLS_ID2LABEL = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+TOKCLS_ROWS = [("ada lovelace lived in london", "B-PER I-PER O O B-LOC"),
+               ("the cat sat on the mat", "O O O O O O"),
+               ("paris is in france", "B-LOC O O B-LOC")]
+# multiple choice: (context, [choices], the right choice)
+MC_EXAMPLES = [("the cat sat on the", ["mat.", "sky.", "france."], 0),
+               ("ada lovelace lived in", ["the cat.", "blue.", "london."], 2)]
+# nsp / pretraining: (sentence A, sentence B, next_sentence_label: 0 = B follows A, 1 = random B)
+NSP_PAIRS = [("the cat sat on the mat.", "it was happy.", 0),
+             ("ada lovelace lived in london.", "the sky is blue.", 1),
+             ("paris is in france.", "it is big.", 0)]
+# pretraining: the same pairs with [MASK]s, the words they hide (in order), and per row one word left
+# as it is but labelled all the same (BERT labels some unchanged tokens too)
+PRETRAINING_PAIRS = [("the [MASK] sat on the mat.", "it was [MASK].", 0),
+                     ("ada lovelace lived in [MASK].", "the sky is blue.", 1),
+                     ("paris is in france.", "it is [MASK].", 0)]
+PRETRAINING_MASKED = [["cat", "happy"], ["london"], ["big"]]
+PRETRAINING_KEPT = ["mat", "sky", "paris"]
+SMALL_VOCAB_TEXTS = ([w for w, _ in TOKCLS_ROWS] + [c for c, _, _ in MC_EXAMPLES] +
+                     [x for _, cs, _ in MC_EXAMPLES for x in cs] + [t for a, b, _ in NSP_PAIRS for t in (a, b)])
+
+
+# what the heads' own golden tensors mean (the shared ones are in MEANINGS)
+HEAD_MEANINGS = {
+    "token-cls": {
+        "labels": "INPUT. one tag index per token (id2label), -100 = not scored ([CLS], [SEP], padding, later sub-tokens)",
+        "tokcls_logits": "BertForTokenClassification logits = classifier(last_hidden_state), [B, S, num_labels]",
+        "tokcls_loss": "CrossEntropy(tokcls_logits.view(-1, 5), labels.view(-1)), ignore_index -100"},
+    "multiple-choice": {
+        "labels": "INPUT. the right choice's index per example",
+        "mc_logits": "BertForMultipleChoice logits = classifier(pooler_output).view(B, C)",
+        "mc_loss": "CrossEntropy(mc_logits, labels): a softmax over each example's choices"},
+    "nsp": {
+        "next_sentence_label": "INPUT. 0 = sentence B follows sentence A, 1 = B is random (HF's labels=)",
+        "nsp_logits": "BertForNextSentencePrediction logits = cls.seq_relationship(pooler_output)",
+        "nsp_loss": "CrossEntropy(nsp_logits, next_sentence_label)"},
+    "pretraining": {
+        "next_sentence_label": "INPUT. 0 = sentence B follows sentence A, 1 = B is random",
+        "mlm_logits": "BertForPreTraining prediction_logits = cls.predictions(last_hidden_state) (decoder tied)",
+        "nsp_logits": "BertForPreTraining seq_relationship_logits = cls.seq_relationship(pooler_output)",
+        "pretraining_loss": "CE(mlm_logits.view(-1, V), mlm_labels.view(-1)) + CE(nsp_logits, next_sentence_label)"},
+}
+
+
+def tokcls_batch(fast):
+    """Words -> tokens, tags on each word's first sub-token (word_ids() of the fast tokenizer)."""
+    batch = encode_rows(fast, [w for w, _ in TOKCLS_ROWS], [None] * len(TOKCLS_ROWS), 12)
+    labels = torch.full_like(batch["input_ids"], -100)
+    for b, (words, tags) in enumerate(TOKCLS_ROWS):
+        tags = tags.split()
+        word_ids = fast(words.split(), is_split_into_words=True, padding="max_length", max_length=12).word_ids()
+        previous = None
+        for s, w in enumerate(word_ids):
+            if w is not None and w != previous:
+                labels[b, s] = TOKCLS_ID2LABEL.index(tags[w])
+            previous = w
+    batch["labels"] = labels
+    return batch
+
+
+def mc_batch(tok):
+    """[B, C, S]: each (context, choice) pair encoded on its own, as in HF's run_swag.py."""
+    rows = [encode_rows(tok, [c] * len(cs), cs, 12) for c, cs, _ in MC_EXAMPLES]
+    batch = {k: torch.stack([r[k] for r in rows]) for k in rows[0]}
+    batch["labels"] = torch.tensor([y for _, _, y in MC_EXAMPLES])
+    return batch
+
+
+def nsp_batch(tok, pairs):
+    batch = encode_rows(tok, [a for a, _, _ in pairs], [b for _, b, _ in pairs], 16)
+    batch["next_sentence_label"] = torch.tensor([y for _, _, y in pairs])
+    return batch
+
+
+def pretraining_batch(tok):
+    batch = nsp_batch(tok, PRETRAINING_PAIRS)
+    ids = batch["input_ids"]
+    labels = torch.full_like(ids, -100)
+    vocab = tok.get_vocab()
+    for b, (masked, kept) in enumerate(zip(PRETRAINING_MASKED, PRETRAINING_KEPT)):
+        positions = (ids[b] == tok.mask_token_id).nonzero().flatten().tolist()
+        assert len(positions) == len(masked), b
+        for s, word in zip(positions, masked):
+            labels[b, s] = vocab[word]
+        labels[b, ids[b].tolist().index(vocab[kept])] = vocab[kept]
+    batch["mlm_labels"] = labels
+    return batch
+
+
+def make_small_vocab_heads(out, full_vocab_folder):
+    full = slow_tokenizer(full_vocab_folder)
+    ids = set(range(SMALL_VOCAB_SPECIAL_LINES))
+    for text in SMALL_VOCAB_TEXTS:
+        ids.update(full(text, add_special_tokens=False)["input_ids"])
+    vocab = [read_vocab(os.path.join(full_vocab_folder, "vocab.txt"))[i] for i in sorted(ids)]
+    V = len(vocab)
+    family = os.path.join(out, "models", "small-vocab-heads")
+    pre_dir = os.path.join(family, "pretraining")
+    model_folder_files(pre_dir, vocab, config_json(V, "BertForPreTraining"))
+    tok = slow_tokenizer(pre_dir)
+    fast = BertTokenizerFast.from_pretrained(pre_dir)
+    for text in SMALL_VOCAB_TEXTS + [a for a, _, _ in PRETRAINING_PAIRS] + [b for _, b, _ in PRETRAINING_PAIRS]:
+        assert tok.tokenize(text) == full.tokenize(text) == fast.tokenize(text), text
+
+    # The backbone and both pre-training heads, drawn like tiny-bert's.
+    pretraining = BertForPreTraining(BertConfig.from_pretrained(pre_dir))
+    gen = torch.Generator().manual_seed(SEED_SMALL_VOCAB)
+    for name, p in pretraining.named_parameters():
+        draw(gen, name, p)
+    backbone = checkpoint_tensors(pretraining)
+    head_gen = torch.Generator().manual_seed(SEED_SMALL_VOCAB + 1)  # the classifiers bert-base-uncased lacks
+
+    def head_folder(sub, cls, config_extra, keep, batch, label_kwargs, logits, loss_name, zero_grads=(), text=""):
+        """One model folder: checkpoint = the backbone's `keep` tensors + cls's own random head;
+        golden = cls's outputs, loss and every gradient on `batch`."""
+        folder = os.path.join(family, sub)
+        model_folder_files(folder, vocab, config_json(V, cls.__name__, **config_extra))
+        model = cls(BertConfig.from_pretrained(folder))
+        tensors = {k: v for k, v in backbone.items() if keep(k)}
+        for name, p in model.named_parameters():
+            if name not in tensors and not name.startswith("bert."):
+                draw(head_gen, name, p)
+                tensors[name] = p.detach().clone()
+        save_tensors(os.path.join(folder, "model.safetensors"), tensors, {"format": "pt"})
+        model = cls.from_pretrained(folder, attn_implementation="eager").eval()
+        loaded = {k for k in checkpoint_tensors(model)}
+        assert loaded == set(tensors), (sub, loaded ^ set(tensors))  # nothing unused, nothing new
+        predictions = getattr(getattr(model, "cls", None), "predictions", None)  # the MLM head, if any
+        transform = predictions.transform if predictions is not None else None
+        has_pooler = model.bert.pooler is not None
+        pooled = {}
+        if has_pooler:
+            handle = model.bert.pooler.register_forward_hook(lambda m, i, o: pooled.update(p=o.detach().clone()))
+        kwargs = {k: batch[v] for k, v in label_kwargs.items()}
+        out_model, golden = forward_outputs(model, model.bert, batch, kwargs, transform)
+        if has_pooler:
+            handle.remove()
+            golden["pooler_output"] = pooled["p"]
+        golden.update(batch)
+        for name, attr in logits.items():
+            golden[name] = getattr(out_model, attr).detach().clone()
+        golden[loss_name] = out_model.loss.detach().clone()
+        golden.update(gradients(model, out_model.loss))
+        measured = float64_figures(cls.from_pretrained(folder, attn_implementation="eager"), batch, kwargs,
+                                   logits, loss_name, golden, zero_grads=zero_grads)
+        write_golden(folder, f"small-vocab-heads/{sub}", golden, SEED_SMALL_VOCAB)
+        n_grads = sum(n.startswith("grad.") for n in golden)
+        write_text(os.path.join(folder, "README.md"), f"""# small-vocab-heads/{sub}: {cls.__name__}
+
+The small-vocab backbone (see ../README.md) with {cls.__name__}'s head. config.json: architectures
+[{cls.__name__}]{", " + ", ".join(f"{k} {v}" for k, v in config_extra.items()) if config_extra else ""}.
+Loading model.safetensors into {cls.__name__} uses every tensor and initializes none.
+
+{HOW_MADE.format(versions=versions())}
+
+## Files
+{files_table(folder)}
+
+## Inputs and labels (stored in golden.safetensors)
+{text}
+Label inputs: {", ".join(f"`{v}` (HF's `{k}=`)" for k, v in label_kwargs.items())}. `{loss_name}` is HF's
+`outputs.loss`; `grad.*` = d({loss_name})/d(param) for all {n_grads} parameters of {cls.__name__}.
+
+## golden.safetensors
+All floating tensors are F32, all integer tensors I64, scalars have shape [] (rank 0).
+
+{golden_table(golden, HEAD_MEANINGS[sub])}
+
+{SEMANTICS}
+{"* Also mathematically zero here: " + ", ".join(f"`{z}`" for z in zero_grads) + " (the same number added to every logit of a softmax)." if zero_grads else ""}
+
+{TOLERANCES}
+{measured}""")
+        return n_grads
+
+    def ids_text(batch, key):
+        return f"`{key}` = {batch[key].tolist()}"
+
+    with_pooler = lambda k: k.startswith("bert.")  # noqa: E731
+    no_pooler = lambda k: k.startswith("bert.") and not k.startswith("bert.pooler.")  # noqa: E731
+
+    batch = tokcls_batch(fast)
+    labels = {"id2label": {str(i): t for i, t in enumerate(TOKCLS_ID2LABEL)},
+              "label2id": {t: i for i, t in enumerate(TOKCLS_ID2LABEL)}}
+    n = head_folder("token-cls", BertForTokenClassification, labels, no_pooler, batch, {"labels": "labels"},
+                    {"tokcls_logits": "logits"}, "tokcls_loss",
+                    text=inputs_tables(tok, batch, "labels", TOKCLS_ID2LABEL) + "\nTags, IOB2, one per word: " +
+                    "; ".join(f"`{w}` = {t}" for w, t in TOKCLS_ROWS) + ". Each word's first sub-token "
+                    "carries its tag (HF run_ner.py, `label_all_tokens=False`); [CLS], [SEP], padding and "
+                    "later sub-tokens carry -100. `tokcls_loss` = CrossEntropy(tokcls_logits.view(-1, 5), "
+                    "labels.view(-1)), ignore_index -100.\n")
+    assert n == 37 + 2
+
+    batch = mc_batch(tok)
+    n = head_folder("multiple-choice", BertForMultipleChoice, {}, with_pooler, batch, {"labels": "labels"},
+                    {"mc_logits": "logits"}, "mc_loss", zero_grads=("classifier.bias",),
+                    text="input_ids, attention_mask, token_type_ids are [B, C, S] = "
+                    f"{list(batch['input_ids'].shape)}: example b, choice c is `[CLS] context [SEP] choice [SEP]`, "
+                    "padded to S = 12:\n\n" +
+                    "\n".join(f"* example {b} (label {y}): `{c}` + " + " | ".join(f"`{x}`" for x in cs)
+                              for b, (c, cs, y) in enumerate(MC_EXAMPLES)) + "\n\n" +
+                    ids_text(batch, "input_ids") + ".\n\nHF flattens them to [B·C, S] before BertModel: "
+                    "embedding_output, hidden_states.*, attentions.*, last_hidden_state, pooler_output and "
+                    "debug.* are the flat [B·C, ...] tensors; `mc_logits` = classifier(pooler_output).view(B, C); "
+                    "`mc_loss` = CrossEntropy(mc_logits, labels), a softmax over each example's C choices.\n")
+    assert n == 39 + 2
+
+    for sub, cls, keep, batch, label_kwargs, logits, loss_name, what in [
+            ("nsp", BertForNextSentencePrediction, lambda k: k.startswith("bert.") or k.startswith("cls.seq_"),
+             nsp_batch(tok, NSP_PAIRS), {"labels": "next_sentence_label"}, {"nsp_logits": "logits"}, "nsp_loss",
+             "`nsp_loss` = CrossEntropy(nsp_logits [B, 2], next_sentence_label [B]); 0 = sentence B follows A, "
+             "1 = B is random. No dropout before `cls.seq_relationship` (HF applies none)."),
+            ("pretraining", BertForPreTraining, lambda k: True, pretraining_batch(tok),
+             {"labels": "mlm_labels", "next_sentence_label": "next_sentence_label"},
+             {"mlm_logits": "prediction_logits", "nsp_logits": "seq_relationship_logits"}, "pretraining_loss",
+             "`pretraining_loss` = CrossEntropy(mlm_logits.view(-1, V), mlm_labels.view(-1)) (ignore_index "
+             "-100) + CrossEntropy(nsp_logits, next_sentence_label), HF's `total_loss`. The decoder weight is "
+             "tied to `bert.embeddings.word_embeddings.weight` (its gradient summed there), its bias is "
+             "`cls.predictions.bias`; `debug.mlm_transform_output` is BertPredictionHeadTransform's output.")]:
+        n = head_folder(sub, cls, {}, keep, batch, label_kwargs, logits, loss_name,
+                        text=inputs_tables(tok, batch, "mlm_labels" if "mlm_labels" in batch else None) +
+                        "\n" + ids_text(batch, "next_sentence_label") + ". " + what + "\n")
+        assert n == (41 if sub == "nsp" else 46), (sub, n)
+
+    write_text(os.path.join(family, "README.md"), f"""# small-vocab-heads
+
+Four HuggingFace model folders, one per head, on one random backbone with a small vocabulary:
+
+* `token-cls/`: BertForTokenClassification, 5 IOB2 labels (O, B-PER, I-PER, B-LOC, I-LOC), no pooler.
+* `multiple-choice/`: BertForMultipleChoice, inputs [B, C, S].
+* `nsp/`: BertForNextSentencePrediction (`cls.seq_relationship`).
+* `pretraining/`: BertForPreTraining (`cls.predictions` + `cls.seq_relationship`), the layout of
+  bert-base-uncased's checkpoint; its model.safetensors is the backbone as drawn.
+
+The vocabulary ({V} tokens) is the first {SMALL_VOCAB_SPECIAL_LINES} lines of bert-base-uncased's vocab.txt
+([PAD]=0, [unused*], [UNK]=100, [CLS]=101, [SEP]=102, [MASK]=103) followed by the wordpieces of the texts
+in make_fixtures.py (in bert-base-uncased order): they tokenize as with bert-base-uncased, other text
+mostly into [UNK]. Keeping the vocabulary small keeps each folder near 200 kB (tiny-bert's word-embedding
+gradient and MLM logits alone are over 1 MB).
+
+Weights: BertForPreTraining drawn as tiny-bert's (torch.Generator seeded with {SEED_SMALL_VOCAB}, in
+named_parameters() order: embeddings ~ N(0, 0.02), Linear weights ~ N(0, 1/sqrt(in)), biases ~ N(0, 0.1),
+LayerNorm weights ~ U(0.5, 1.5)); the `bert.*` tensors are bit-identical in all four folders (token-cls has
+no pooler). The `classifier.*` heads of token-cls and multiple-choice are drawn the same way from a second
+generator (seed {SEED_SMALL_VOCAB + 1}).
+
+## Config
+hidden_size 32, num_hidden_layers 2, num_attention_heads 4 (head_dim 8), intermediate_size 64,
+max_position_embeddings 64, type_vocab_size 2, **vocab_size {V}**, layer_norm_eps 1e-12, hidden_act gelu (erf),
+pad_token_id 0.
+
+{HOW_MADE.format(versions=versions())}
+""")
+    return V
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(REPO, "tests", "fixtures"))
@@ -988,6 +1262,7 @@ def main():
     vocab_folder = write_vocab_folder(out)
     n_cases = make_tokenizer_cases(out, vocab_folder)
     V = make_models(out, vocab_folder)
+    make_small_vocab_heads(out, vocab_folder)
     make_lab04_golden.make(out)  # lab 04's training step, on the tiny-bert just written
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
     print(f"wrote {out}: {n_cases} tokenizer cases, tiny models with a {V}-token vocab, {size_str(total)} in all")
