@@ -1,6 +1,7 @@
 #include "tensor/torch_file.h"  // defines: TorchFile
 
 #include <bit>
+#include <optional>
 
 #include "json/parse.h"  // defines: text_excerpt
 #include "tensor/error.h"
@@ -17,8 +18,8 @@ static_assert(std::endian::native == std::endian::little, "torch_file.cpp assume
 namespace {
 
 // A legacy (PyTorch < 1.6) file starts with a pickle of the magic number 0x1950a86a20f9469cfc6c:
-// PROTO 2, LONG1 of 10 bytes.
-bool is_legacy_torch_file(std::string_view bytes) { return bytes.substr(0, 4) == std::string_view("\x80\x02\x8a\x0a", 4); }
+// PROTO 2, LONG1 of 10 bytes, STOP.
+constexpr std::string_view kLegacyMagic("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19\x2e", 15);
 
 // Strides of a row-major [d0, d1, ..., dn] tensor: (d1·…·dn, …, dn, 1). Sizes of 1 may have any stride.
 bool is_contiguous(const PickledTensor& t) {
@@ -68,19 +69,20 @@ TorchFile TorchFile::from_bytes(std::string bytes, std::string name) {
   return TorchFile(std::move(file.bytes), file.size, std::move(name));
 }
 
-// Reads the archive and the pickle, and checks every storage against its entry.
 TorchFile::TorchFile(std::shared_ptr<char> bytes, int64_t size, std::string file_name)
     : file_name_(std::move(file_name)), bytes_(std::move(bytes)) {
-  const std::string& file = file_name_;
   const std::string_view all(bytes_.get(), size);
-  BERT_CHECK(!is_legacy_torch_file(all),
-             "torch '{}': the legacy torch.save format (PyTorch < 1.6, not a zip archive) is not supported. Hint: "
-             "convert it to model.safetensors with safetensors' convert script, or rewrite it with a recent torch",
-             file);
+  if (all.substr(0, kLegacyMagic.size()) == kLegacyMagic) read_legacy(all);
+  else read_zip(all);
+}
+
+// torch >= 1.6: the zip archive, its data.pkl, and each storage in the entry data/<key>.
+void TorchFile::read_zip(std::string_view all) {
+  const std::string& file = file_name_;
   BERT_CHECK(all.substr(0, 4) == "PK\x03\x04",
-             "torch '{}': not a PyTorch checkpoint: expected a zip archive (starting with \"PK\"), got {}", file,
-             text_excerpt(all.substr(0, 8)));
-  const ZipArchive zip = ZipArchive::read(bytes_.get(), size, file);
+             "torch '{}': not a PyTorch checkpoint: expected a zip archive (starting with \"PK\") or the legacy "
+             "format, got {}", file, text_excerpt(all.substr(0, 8)));
+  const ZipArchive zip = ZipArchive::read(all.data(), all.size(), file);
   const std::string prefix = zip.prefix() + "/";
   BERT_CHECK(zip.contains(prefix + "data.pkl"),
              "torch '{}': no {}data.pkl in the archive: not a torch.save checkpoint{}", file, prefix,
@@ -90,18 +92,56 @@ TorchFile::TorchFile(std::shared_ptr<char> bytes, int64_t size, std::string file
                text_excerpt(zip.entry(prefix + "byteorder")));
   const std::string where = fmt::format("torch '{}': {}data.pkl", file, prefix);
   for (PickledTensor& t : unpickle_state_dict(zip.entry(prefix + "data.pkl"), where)) {
-    const std::string entry_name = prefix + "data/" + t.storage_key;
-    BERT_CHECK(zip.contains(entry_name), "torch '{}': tensor '{}': its storage '{}' has no entry {} in the archive",
-               file, text_excerpt(t.name), text_excerpt(t.storage_key), text_excerpt(entry_name));
-    const std::string_view data = zip.entry(entry_name);
-    const int64_t needed = t.storage_numel * t.element_size;  // torch_pickle checked it cannot overflow
-    BERT_CHECK(int64_t(data.size()) == needed,
-               "torch '{}': tensor '{}': storage '{}' of {} {} elements needs {} bytes, the entry {} has {}", file,
-               text_excerpt(t.name), text_excerpt(t.storage_key), t.storage_numel, t.dtype, needed,
-               text_excerpt(entry_name), data.size());
-    storages_[t.storage_key] = data;
-    entries_[t.name] = std::move(t);
+    const std::string entry = prefix + "data/" + t.storage_key;
+    const std::string_view data = zip.contains(entry) ? zip.entry(entry) : std::string_view();
+    add(std::move(t), zip.contains(entry) ? &data : nullptr, "entry " + text_excerpt(entry));
   }
+}
+
+// PyTorch < 1.6: five pickles back to back (the magic number, the protocol version 1001, sys_info,
+// the state dict, the list of storage keys), then each storage in that list's order: its numel as
+// 8 little-endian bytes, then its numel × element size bytes.
+void TorchFile::read_legacy(std::string_view all) {
+  const std::string where = fmt::format("torch '{}' (legacy format)", file_name_);
+  size_t pos = kLegacyMagic.size(), consumed = 0;
+  pos += skip_pickle(all.substr(pos), where + ": the protocol version");
+  pos += skip_pickle(all.substr(pos), where + ": sys_info");
+  std::vector<PickledTensor> tensors = unpickle_state_dict(all.substr(pos), where + ": the state dict", &consumed);
+  pos += consumed;
+  const std::vector<std::string> keys = unpickle_strings(all.substr(pos), where + ": the storage keys", &consumed);
+  pos += consumed;
+  std::map<std::string, int64_t> element_sizes;  // of each storage, from a tensor that uses it
+  for (const PickledTensor& t : tensors) element_sizes[t.storage_key] = t.element_size;
+  std::map<std::string, std::string_view> storages;
+  for (const std::string& key : keys) {
+    BERT_CHECK(element_sizes.count(key) && !storages.count(key),
+               "{}: storage key '{}' is listed twice or belongs to no tensor", where, text_excerpt(key));
+    BERT_CHECK(all.size() - pos >= 8, "{}: the file ends before storage '{}'", where, text_excerpt(key));
+    const int64_t numel = load<int64_t>(all.data() + pos, 0);
+    pos += 8;
+    const std::optional<int64_t> bytes = numel >= 0 ? checked_mul(numel, element_sizes[key]) : std::nullopt;
+    BERT_CHECK(bytes && uint64_t(*bytes) <= all.size() - pos,
+               "{}: storage '{}' of {} elements: expected its bytes in the file, got only {} bytes left", where,
+               text_excerpt(key), numel, all.size() - pos);
+    storages[key] = all.substr(pos, *bytes);
+    pos += *bytes;
+  }
+  BERT_CHECK(pos == all.size(), "{}: {} bytes after the last storage belong to nothing", where, all.size() - pos);
+  for (PickledTensor& t : tensors) {
+    const auto it = storages.find(t.storage_key);
+    add(std::move(t), it != storages.end() ? &it->second : nullptr, "storage in the file");
+  }
+}
+
+void TorchFile::add(PickledTensor t, const std::string_view* data, const std::string& place) {
+  BERT_CHECK(data, "torch '{}': tensor '{}': its storage '{}' has no {}", file_name_, text_excerpt(t.name),
+             text_excerpt(t.storage_key), place);
+  const int64_t needed = t.storage_numel * t.element_size;  // torch_pickle checked it cannot overflow
+  BERT_CHECK(int64_t(data->size()) == needed,
+             "torch '{}': tensor '{}': storage '{}' of {} {} elements needs {} bytes, the {} has {}", file_name_,
+             text_excerpt(t.name), text_excerpt(t.storage_key), t.storage_numel, t.dtype, needed, place, data->size());
+  storages_[t.storage_key] = *data;
+  entries_[t.name] = std::move(t);
 }
 
 std::vector<std::string> TorchFile::names() const {

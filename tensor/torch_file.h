@@ -10,8 +10,8 @@
 //   Tensor w = file.tensor("bert.embeddings.word_embeddings.weight");  // [30522, 768]
 //
 // Like SafetensorsFile, open() checks everything up front: every tensor lies inside its storage
-// and every storage's entry has exactly the bytes its numel needs. Only the zip format of
-// torch >= 1.6 is read; an older (legacy) file is an error saying so.
+// and every storage's entry has exactly the bytes its numel needs. Both formats are read: the zip
+// of torch >= 1.6, and the legacy one before it (pickles and storages back to back).
 #pragma once
 
 #include <filesystem>
@@ -45,6 +45,11 @@ class TorchFile {
 
  private:
   TorchFile(std::shared_ptr<char> bytes, int64_t size, std::string file_name);
+  void read_zip(std::string_view all);
+  void read_legacy(std::string_view all);
+  // Keeps `t` once its storage's bytes (`data`, nullptr when there are none) hold exactly its numel;
+  // `place` names where they were looked for, for messages ("entry archive/data/0").
+  void add(PickledTensor t, const std::string_view* data, const std::string& place);
   std::string file_name_;
   std::shared_ptr<char> bytes_;  // the whole file
   std::map<std::string, PickledTensor> entries_;

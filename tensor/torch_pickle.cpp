@@ -99,7 +99,10 @@ std::string opcode_name(uint8_t op) {
 class Machine {
  public:
   Machine(std::string_view pickle, const std::string& where) : pickle_(pickle), where_(where) {}
-  std::vector<PickledTensor> run();
+  Id run();                                    // to STOP: the value it leaves
+  size_t consumed() const { return pos_; }     // bytes read, STOP included
+  std::vector<PickledTensor> state_dict(Id result) const;
+  std::vector<std::string> strings(Id result) const;
 
  private:
   // The message prefix: the file and the byte of the opcode being run.
@@ -178,7 +181,6 @@ class Machine {
   void set_items(const std::vector<Id>& items, const char* what);
   int64_t expect_int(Id id, const char* what) const;
   Shape expect_sizes(Id id, const char* what) const;
-  std::vector<PickledTensor> state_dict(Id result) const;
 
   std::string_view pickle_;
   const std::string& where_;
@@ -191,7 +193,7 @@ class Machine {
   std::map<std::string, Id> storages_;  // key -> the first persistent id naming it
 };
 
-std::vector<PickledTensor> Machine::run() {
+Id Machine::run() {
   while (true) {
     op_at_ = pos_;
     const uint8_t op = static_cast<uint8_t>(take(1, "an opcode")[0]);
@@ -200,7 +202,7 @@ std::vector<PickledTensor> Machine::run() {
   }
   BERT_CHECK(marks_.empty() && stack_.size() == 1, "{}: STOP with {} values and {} MARKs on the stack, expected "
              "one value", here(), stack_.size(), marks_.size());
-  return state_dict(stack_.back());
+  return stack_.back();
 }
 
 // LAB:pickle-opcodes BEGIN
@@ -355,12 +357,14 @@ void Machine::build() {
 // LAB:pickle-globals END
 
 // BINPERSID: torch.save replaces each storage by ('storage', torch.FloatStorage, key, device, numel);
-// its bytes are the zip entry data/<key>.
+// its bytes are the zip entry data/<key>. The legacy format adds a sixth item, None (a "view" of
+// another storage in PyTorch < 0.4, not supported).
 void Machine::persistent_id() {
   const Object& pid = get(pop());
-  const bool shaped = pid.kind == Kind::Tuple && pid.items.size() == 5 && get(pid.items[0]).kind == Kind::String &&
-                      get(pid.items[0]).text == "storage";
-  BERT_CHECK(shaped, "{}: persistent id must be ('storage', type, key, device, numel), got {}", here(),
+  const bool shaped = pid.kind == Kind::Tuple && (pid.items.size() == 5 || pid.items.size() == 6) &&
+                      get(pid.items[0]).kind == Kind::String && get(pid.items[0]).text == "storage" &&
+                      (pid.items.size() == 5 || get(pid.items[5]).kind == Kind::None);
+  BERT_CHECK(shaped, "{}: persistent id must be ('storage', type, key, device, numel[, None]), got {}", here(),
              pid.kind == Kind::Tuple ? fmt::format("a tuple of {}", pid.items.size()) : kind_name(pid.kind));
   const Object &type = get(pid.items[1]), &key = get(pid.items[2]);
   const StorageType* storage = type.kind == Kind::Global ? storage_type(type.text) : nullptr;
@@ -456,10 +460,40 @@ std::vector<PickledTensor> Machine::state_dict(Id result) const {
   return tensors;
 }
 
+// The pickle's value: a list of strings (the legacy format's storage keys).
+std::vector<std::string> Machine::strings(Id result) const {
+  const Object& list = get(result);
+  BERT_CHECK(list.kind == Kind::List, "{}: the pickle holds {}, expected a list of storage keys", where_,
+             kind_name(list.kind));
+  std::vector<std::string> texts;
+  for (Id item : list.items) {
+    BERT_CHECK(get(item).kind == Kind::String, "{}: a storage key is {}, expected a string", where_,
+               kind_name(get(item).kind));
+    texts.push_back(get(item).text);
+  }
+  return texts;
+}
+
 }  // namespace
 
-std::vector<PickledTensor> unpickle_state_dict(std::string_view pickle, const std::string& where) {
-  return Machine(pickle, where).run();
+std::vector<PickledTensor> unpickle_state_dict(std::string_view pickle, const std::string& where, size_t* consumed) {
+  Machine machine(pickle, where);
+  const Id result = machine.run();
+  if (consumed) *consumed = machine.consumed();
+  return machine.state_dict(result);
+}
+
+std::vector<std::string> unpickle_strings(std::string_view pickle, const std::string& where, size_t* consumed) {
+  Machine machine(pickle, where);
+  const Id result = machine.run();
+  *consumed = machine.consumed();
+  return machine.strings(result);
+}
+
+size_t skip_pickle(std::string_view pickle, const std::string& where) {
+  Machine machine(pickle, where);
+  machine.run();
+  return machine.consumed();
 }
 
 }  // namespace bertlab

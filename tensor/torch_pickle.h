@@ -45,6 +45,13 @@ struct PickledTensor {
 
 // The tensors of a pickled dict {name: tensor}, in the pickle's order. Throws bertlab::Error
 // naming `where` (e.g. "torch '<file>': data.pkl") and the byte at which something was refused.
-std::vector<PickledTensor> unpickle_state_dict(std::string_view pickle, const std::string& where);
+// The pickle ends at its STOP; `consumed`, when given, receives its length (the legacy format
+// has several pickles back to back).
+std::vector<PickledTensor> unpickle_state_dict(std::string_view pickle, const std::string& where,
+                                               size_t* consumed = nullptr);
+// The same rules for the legacy format's other pickles: a list of strings (the storage keys), and
+// plain values to pass over (the protocol version, sys_info); each returns or sets its length.
+std::vector<std::string> unpickle_strings(std::string_view pickle, const std::string& where, size_t* consumed);
+size_t skip_pickle(std::string_view pickle, const std::string& where);
 
 }  // namespace bertlab

@@ -14,6 +14,10 @@ their safetensors twins, for tests/tensor/test_torch_file.cpp.
         F32, F16, BF16, F64, I64 and I32 tensors; views of one storage (a row at storage_offset 4,
         a transpose that is not contiguous, the whole); a 0-d scalar and an empty [0, 3]. The
         safetensors twin holds each tensor as a contiguous copy (safetensors shares no storage)
+    dtypes-legacy.bin
+        the same tensors in the legacy format of PyTorch < 1.6 (_use_new_zipfile_serialization=False).
+        Its storage keys are memory addresses, so this one file changes on every run; the others
+        are byte-identical when rerun with the pinned versions
 """
 import argparse
 import json
@@ -76,6 +80,7 @@ def main():
     torch.save(state, os.path.join(out, "state_dict.bin"))
     tensors = dtype_tensors()
     torch.save(tensors, os.path.join(out, "dtypes.bin"))
+    torch.save(tensors, os.path.join(out, "dtypes-legacy.bin"), _use_new_zipfile_serialization=False)
     safetensors.torch.save_file({k: v.contiguous().clone() for k, v in tensors.items()},
                                 os.path.join(out, "dtypes.safetensors"), metadata={"format": "pt"})
     with open(os.path.join(out, "README.md"), "w") as f:

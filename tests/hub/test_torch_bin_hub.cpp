@@ -4,13 +4,13 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <cstring>
 #include <thread>
 
 #include "bert/checkpoint.h"      // defines: from_pretrained
 #include "bert/for_masked_lm.h"   // defines: BertForMaskedLM
 #include "hub/error.h"            // defines: HubError
 #include "tests/hub/fake_hub.h"   // defines: FakeHub, count, kCommit
+#include "tests/support/all_close.h"  // defines: same_bits
 
 using namespace bertlab;
 using namespace bertlab::testing;
@@ -44,9 +44,7 @@ bool same_parameters(const nn::Module& a, const nn::Module& b) {
   const auto pa = a.named_parameters(), pb = b.named_parameters();
   if (pa.size() != pb.size()) return false;
   for (size_t i = 0; i < pa.size(); ++i)
-    if (pa[i].first != pb[i].first || pa[i].second.shape() != pb[i].second.shape() ||
-        std::memcmp(pa[i].second.data(), pb[i].second.data(), pa[i].second.numel() * sizeof(float)) != 0)
-      return false;
+    if (pa[i].first != pb[i].first || !same_bits(pa[i].second, pb[i].second)) return false;
   return true;
 }
 

@@ -16,6 +16,7 @@
 #include "bert/for_masked_lm.h"      // defines: BertForMaskedLM
 #include "tensor/error.h"            // defines: Error
 #include "tensor/safetensors.h"      // defines: SafetensorsFile
+#include "tests/support/all_close.h"   // defines: same_bits
 #include "tests/support/stored_zip.h"  // defines: stored_zip, pickle::*, tiny_checkpoint_parts
 
 namespace fs = std::filesystem;
@@ -27,10 +28,6 @@ namespace {
 
 // The repository's own fixtures (not in ../shared/fixtures, so not through fixture()).
 const fs::path kTorchBin = fs::path(BERTLAB_SOURCE_DIR) / "tests" / "fixtures" / "torch-bin";
-
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.numel() * sizeof(float)) == 0;
-}
 
 // A checkpoint whose data.pkl is `pickle`, with the tiny checkpoint's storage "0" (2 floats).
 std::string with_pickle(const std::string& pickle) {
@@ -113,6 +110,21 @@ TEST_CASE("TorchFile: every dtype, shared storages, offsets and strides match th
   CHECK(bin.tensor("base.t").to_vector()[1 * 3 + 2] == bin.tensor("base").to_vector()[2 * 4 + 1]);  // t[1][2] = base[2][1]
   CHECK_THROWS_WITH(bin.tensor("i64"), Contains("cannot read dtype I64 as float32") && Contains("int_tensor()"));
   CHECK_THROWS_WITH(bin.int_tensor("f16"), Contains("cannot read dtype F16 as int64"));
+}
+
+TEST_CASE("TorchFile: the legacy format (PyTorch < 1.6) gives the same tensors as the zip format", "[torch_file]") {
+  const TorchFile legacy = TorchFile::open(kTorchBin / "dtypes-legacy.bin");
+  const TorchFile zip = TorchFile::open(kTorchBin / "dtypes.bin");
+  REQUIRE(legacy.names() == zip.names());
+  for (const std::string& name : zip.names()) {
+    CAPTURE(name);
+    const std::string& dtype = zip.entry(name).dtype;
+    CHECK(legacy.entry(name).dtype == dtype);
+    CHECK(legacy.entry(name).stride == zip.entry(name).stride);
+    if (dtype == "I64" || dtype == "I32") CHECK(legacy.int_tensor(name).data == zip.int_tensor(name).data);
+    else CHECK(same_bits(legacy.tensor(name), zip.tensor(name)));
+  }
+  CHECK(legacy.entry("base.t").storage_key == legacy.entry("base").storage_key);
 }
 
 TEST_CASE("from_pretrained: a folder with only pytorch_model.bin loads the same model as model.safetensors", "[torch_file]") {
@@ -238,8 +250,13 @@ TEST_CASE("TorchFile: hostile zip archives are refused, naming the file and the 
   // Not a zip, cut short, a legacy (PyTorch < 1.6) file, no data.pkl.
   CHECK_THAT(refusal("{\"not\": \"a zip\"}"), Contains("not a PyTorch checkpoint"));
   CHECK_THAT(refusal(good.bytes.substr(0, good.bytes.size() / 2)), Contains("no end-of-central-directory record"));
+  // A legacy file cut after its magic number, or inside its last storage; or with bytes after it.
   CHECK_THAT(refusal(std::string("\x80\x02\x8a\x0al\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15)),
-             Contains("legacy torch.save format (PyTorch < 1.6"));
+             Contains("(legacy format): the protocol version") && Contains("truncated pickle"));
+  std::ifstream in(kTorchBin / "dtypes-legacy.bin", std::ios::binary);
+  const std::string legacy((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(refusal(legacy.substr(0, legacy.size() - 3)), Contains("(legacy format)") && Contains("bytes left"));
+  CHECK_THAT(refusal(legacy + "tail"), Contains("4 bytes after the last storage belong to nothing"));
   parts = tiny_checkpoint_parts();
   parts[0].name = "archive/other.pkl";
   CHECK_THAT(refusal(stored_zip(parts).bytes), Contains("no archive/data.pkl"));
