@@ -1,8 +1,8 @@
 // From what a user passes to from_pretrained to a folder of files, as transformers does it:
 //
-//   resolve_model("path/to/folder", {"config.json"}, {}, "from_pretrained", {"model.safetensors", "pytorch_model.bin"})
-//     -> path/to/folder
-//   resolve_model("bert-base-uncased", {"config.json", "model.safetensors"})
+//   const std::vector<std::string> weights = {"model.safetensors", "pytorch_model.bin"};
+//   resolve_model("path/to/folder", {"config.json"}, {}, "from_pretrained", weights)  -> path/to/folder
+//   resolve_model("bert-base-uncased", {"config.json"}, {}, "from_pretrained", weights)
 //     -> ~/.cache/huggingface/hub/models--bert-base-uncased/snapshots/<commit>/
 //
 // In order: (1) an existing local path is used as it is; (2) a hub name ("bert-base-uncased",
