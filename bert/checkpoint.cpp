@@ -49,9 +49,9 @@ bool is_tied_or_buffer(const std::string& key, const std::map<std::string, Tenso
   return has_mlm_head && (key == "cls.predictions.decoder.weight" || key == "cls.predictions.decoder.bias");
 }
 
-}  // namespace
-
-LoadReport load_weights(nn::Module& model, const SafetensorsFile& file) {
+// load_weights for either file type: both list names, describe shapes and read float32 tensors.
+template <typename File>
+LoadReport load_from(nn::Module& model, const File& file) {
   std::map<std::string, Tensor> params;
   for (auto& [name, p] : model.named_parameters()) params.emplace(name, p);
   LoadReport report;
@@ -64,9 +64,9 @@ LoadReport load_weights(nn::Module& model, const SafetensorsFile& file) {
       continue;
     }
     const Tensor& param = params.at(name);
-    const SafetensorsEntry& entry = file.entry(key);
-    if (entry.shape != param.shape()) {
-      mismatched.push_back(fmt::format("{}: checkpoint {} vs model {}", key, entry.shape, param.shape()));
+    const Shape& shape = file.entry(key).shape;
+    if (shape != param.shape()) {
+      mismatched.push_back(fmt::format("{}: checkpoint {} vs model {}", key, shape, param.shape()));
       continue;
     }
     const Tensor value = file.tensor(key);  // float32, converted from F16/BF16 if needed
@@ -82,7 +82,24 @@ LoadReport load_weights(nn::Module& model, const SafetensorsFile& file) {
   return report;
 }
 
+}  // namespace
+
+LoadReport load_weights(nn::Module& model, const SafetensorsFile& file) { return load_from(model, file); }
+LoadReport load_weights(nn::Module& model, const TorchFile& file) { return load_from(model, file); }
+
 namespace {
+
+// The weights file of a model folder: model.safetensors when it is there, else pytorch_model.bin,
+// as transformers prefers safetensors.
+const std::vector<std::string> kWeightFiles = {"model.safetensors", "pytorch_model.bin"};
+
+LoadReport load_weights_file(nn::Module& model, const fs::path& folder) {
+  if (fs::exists(folder / kWeightFiles[0])) return load_weights(model, SafetensorsFile::open(folder / kWeightFiles[0]));
+  BERT_CHECK(fs::exists(folder / kWeightFiles[1]),
+             "from_pretrained: no model.safetensors or pytorch_model.bin in {}. Hint: pass a folder saved by "
+             "save_pretrained (config.json + model.safetensors)", folder.string());
+  return load_weights(model, TorchFile::open(folder / kWeightFiles[1]));
+}
 
 // transformers' two load warnings, word for word. The unused weights are only news when the model
 // is the checkpoint's own architecture (config.json's "architectures"): loading a bare BertModel
@@ -114,7 +131,7 @@ void warn_like_transformers(const LoadReport& report, const std::string& name_or
 
 template <typename M>
 std::unique_ptr<M> from_pretrained(const std::string& name_or_path) {
-  const fs::path folder = hub::resolve_model(name_or_path, {"config.json", "model.safetensors"}, {}, "from_pretrained");
+  const fs::path folder = hub::resolve_model(name_or_path, {"config.json"}, {}, "from_pretrained", kWeightFiles);
   const fs::path config_path = folder / "config.json";
   BERT_CHECK(fs::exists(config_path), "from_pretrained: no config.json in {}. Hint: pass a folder saved by "
                                       "save_pretrained (config.json + model.safetensors)", folder.string());
@@ -123,16 +140,13 @@ std::unique_ptr<M> from_pretrained(const std::string& name_or_path) {
 
 template <typename M>
 std::unique_ptr<M> from_pretrained(const std::string& name_or_path, const BertConfig& config) {
-  const fs::path folder = hub::resolve_model(name_or_path, {"config.json", "model.safetensors"}, {}, "from_pretrained");
-  const fs::path weights_path = folder / "model.safetensors";
-  BERT_CHECK(fs::exists(weights_path), "from_pretrained: no model.safetensors in {}. Hint: convert a "
-                                       "pytorch_model.bin with safetensors' convert script", folder.string());
+  const fs::path folder = hub::resolve_model(name_or_path, {"config.json"}, {}, "from_pretrained", kWeightFiles);
   std::unique_ptr<M> model;
   {
     nn::init::NoInitGuard skip_random_init;  // the checkpoint is about to overwrite the weights
     model = std::make_unique<M>(config);
   }
-  const LoadReport report = load_weights(*model, SafetensorsFile::open(weights_path));
+  const LoadReport report = load_weights_file(*model, folder);
   // What the checkpoint lacks (e.g. a new classifier head) gets HF's initialisation.
   const std::set<std::string> missing(report.missing_keys.begin(), report.missing_keys.end());
   Generator gen(0);

@@ -1,4 +1,5 @@
-// Checkpoints in HuggingFace's folder layout: config.json + model.safetensors.
+// Checkpoints in HuggingFace's folder layout: config.json + model.safetensors (or, for repos that
+// have no safetensors, pytorch_model.bin, read without running its pickle: tensor/torch_file.h).
 //
 //   auto model = from_pretrained<BertForMaskedLM>("bert-base-uncased");   // or "path/to/folder"
 //   save_pretrained(*model, model->bert.config, "out/");   // loads back in Python's transformers
@@ -21,6 +22,7 @@
 #include "bert/config.h"   // defines: BertConfig
 #include "nn/module.h"     // defines: Module
 #include "tensor/safetensors.h"  // defines: SafetensorsFile
+#include "tensor/torch_file.h"   // defines: TorchFile
 
 namespace bertlab::bert {
 
@@ -32,9 +34,10 @@ struct LoadReport {
 
 // Copy every matching tensor of `file` into `model`'s parameters (see the rules above).
 LoadReport load_weights(nn::Module& model, const SafetensorsFile& file);
+LoadReport load_weights(nn::Module& model, const TorchFile& file);  // the same rules for a .bin
 
 // Construct M from <folder>/config.json, initialise as HF does, then load <folder>/model.safetensors,
-// printing HF's warnings for unused and newly initialised weights. The folder is `name_or_path`
+// or <folder>/pytorch_model.bin when there is no model.safetensors (transformers' order), printing HF's warnings for unused and newly initialised weights. The folder is `name_or_path`
 // itself when it exists, else a hub name ("bert-base-uncased", "org/name") found in the HuggingFace
 // cache or downloaded into it (hub/resolve.h, docs/models.md). One std::string overload, so that
 // "bert-base-uncased" is not ambiguous; a std::filesystem::path converts to it.

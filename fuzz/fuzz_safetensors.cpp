@@ -15,6 +15,7 @@
 #include <fstream>
 #include <string>
 
+#include "fuzz/read_every_tensor.h"  // defines: read_every_tensor
 #include "fuzz/write_seeds.h"    // defines: write_seeds_if_asked
 #include "tensor/error.h"
 #include "tensor/safetensors.h"  // defines: SafetensorsFile, SafetensorsWriter
@@ -61,15 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bytes = with_length(bytes.substr(0, nul)) + bytes.substr(std::min(nul + 1, size));
   }
   try {
-    const SafetensorsFile file = SafetensorsFile::from_bytes(std::move(bytes), "fuzz-input");
-    for (const std::string& name : file.names()) {
-      try {  // a listed tensor may still have a dtype we do not convert (F64, U8, ...)
-        const std::string& dtype = file.entry(name).dtype;
-        if (dtype == "I64" || dtype == "I32") file.int_tensor(name);
-        else file.tensor(name).to_vector();  // touch every float
-      } catch (const Error&) {
-      }
-    }
+    read_every_tensor(SafetensorsFile::from_bytes(std::move(bytes), "fuzz-input"));
   } catch (const Error&) {
   }
   return 0;

@@ -1,6 +1,7 @@
 #include "hub/resolve.h"  // defines: resolve_model
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "hub/cache.h"     // defines: hub_cache_dir, hub_endpoint, hub_offline, is_repo_id, RepoCache, FileLock
 #include "hub/download.h"  // defines: fetch_metadata, download_file
@@ -24,10 +25,11 @@ std::string how_to_get(const std::string& name, const RepoCache& cache) {
       name, cache.folder().filename().string(), cache.folder().string());
 }
 
-// The cached snapshot of `main` when it holds every required file, and every optional one
-// unless the hub said it has none (or we are offline and cannot ask).
+// The cached snapshot of `main` when it holds every required file, every optional one unless the
+// hub said it has none (or we are offline and cannot ask), and the first of `one_of` that the hub has.
 std::optional<fs::path> cached_snapshot(const RepoCache& cache, const std::vector<std::string>& required,
-                                        const std::vector<std::string>& optional, bool offline) {
+                                        const std::vector<std::string>& optional,
+                                        const std::vector<std::string>& one_of, bool offline) {
   const std::optional<std::string> commit = cache.ref(kRevision);
   if (!commit) return std::nullopt;
   const fs::path snapshot = cache.snapshot(*commit);
@@ -35,6 +37,12 @@ std::optional<fs::path> cached_snapshot(const RepoCache& cache, const std::vecto
     if (!fs::exists(snapshot / file)) return std::nullopt;  // exists() follows the symlink to the blob
   for (const std::string& file : optional)
     if (!offline && !fs::exists(snapshot / file) && !cache.is_marked_missing(*commit, file)) return std::nullopt;
+  // An alternative is passed over only when the hub said it has none (or we cannot ask).
+  for (const std::string& file : one_of) {
+    if (fs::exists(snapshot / file)) return snapshot;
+    if (!offline && !cache.is_marked_missing(*commit, file)) return std::nullopt;
+  }
+  if (!one_of.empty()) return std::nullopt;
   return snapshot;
 }
 
@@ -46,8 +54,8 @@ bool fetch_into_cache(const std::string& repo, const std::string& file, bool req
   const std::string url = fmt::format("{}/{}/resolve/{}/{}", hub_endpoint(), repo, revision, file);
   const std::optional<FileMetadata> meta = fetch_metadata(url);
   if (!meta && required)
-    throw HubError(fmt::format("{}: \"{}\" has no {}: GET {} answered HTTP 404. Hint: is it a BERT model with "
-                               "safetensors weights? (a repo with only pytorch_model.bin needs converting)",
+    throw HubError(fmt::format("{}: \"{}\" has no {}: GET {} answered HTTP 404. Hint: is the name right, "
+                               "and is it a BERT model repo?",
                                caller, repo, file, url));
   if (!meta) {
     if (revision != kRevision) cache.mark_missing(revision, file);
@@ -61,6 +69,20 @@ bool fetch_into_cache(const std::string& repo, const std::string& file, bool req
     download_file(url, *meta, cache.incomplete_blob(meta->etag), cache.blob(meta->etag), file);
   cache.link(meta->commit, file, meta->etag);
   return true;
+}
+
+// The first of `one_of` the hub has (each 404 is remembered, as for an optional file).
+void fetch_first_of(const std::string& repo, const std::vector<std::string>& one_of, std::string& revision,
+                    const RepoCache& cache, const std::string& caller) {
+  std::vector<std::string> urls;
+  for (const std::string& file : one_of) {
+    if (fetch_into_cache(repo, file, false, revision, cache, caller)) return;
+    urls.push_back(fmt::format("{}/{}/resolve/{}/{}", hub_endpoint(), repo, revision, file));
+  }
+  if (!one_of.empty())
+    throw HubError(fmt::format("{}: \"{}\" has none of {}: GET {} answered HTTP 404. Hint: is it a BERT model "
+                               "repo? (a sharded checkpoint, model.safetensors.index.json, is not supported)",
+                               caller, repo, fmt::join(one_of, ", "), fmt::join(urls, " and ")));
 }
 
 // A local model's files must be regular files (or symlinks to them): reading a FIFO waits for a
@@ -85,10 +107,12 @@ void check_regular_files(const fs::path& path, const std::vector<std::string>& f
 }  // namespace
 
 fs::path resolve_model(const std::string& name_or_path, const std::vector<std::string>& required_files,
-                       const std::vector<std::string>& optional_files, const std::string& caller) {
+                       const std::vector<std::string>& optional_files, const std::string& caller,
+                       const std::vector<std::string>& one_of) {
   if (fs::exists(name_or_path)) {
     std::vector<std::string> files = required_files;
     files.insert(files.end(), optional_files.begin(), optional_files.end());
+    files.insert(files.end(), one_of.begin(), one_of.end());
     check_regular_files(name_or_path, files, caller);
     return name_or_path;
   }
@@ -99,7 +123,7 @@ fs::path resolve_model(const std::string& name_or_path, const std::vector<std::s
                                caller, name_or_path));
   const RepoCache cache(hub_cache_dir(), name_or_path);
   const bool offline = hub_offline();
-  if (auto snapshot = cached_snapshot(cache, required_files, optional_files, offline)) return *snapshot;
+  if (auto snapshot = cached_snapshot(cache, required_files, optional_files, one_of, offline)) return *snapshot;
   if (offline)
     throw HubError(fmt::format("{}: model not found offline: expected a folder \"{}\" or the model in the "
                                "HuggingFace cache at {}, got neither, and HF_HUB_OFFLINE=1 forbids downloads "
@@ -111,6 +135,7 @@ fs::path resolve_model(const std::string& name_or_path, const std::vector<std::s
       fetch_into_cache(name_or_path, file, true, revision, cache, caller);
     for (const std::string& file : optional_files)
       fetch_into_cache(name_or_path, file, false, revision, cache, caller);
+    fetch_first_of(name_or_path, one_of, revision, cache, caller);
   } catch (const NetworkError& e) {
     throw HubError(fmt::format("{}: cannot download \"{}\" ({}), and it is not in the cache at {}. {}", caller,
                                name_or_path, e.what(), cache.folder().string(), how_to_get(name_or_path, cache)));

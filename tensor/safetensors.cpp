@@ -1,10 +1,5 @@
 #include "tensor/safetensors.h"  // defines: SafetensorsFile, SafetensorsWriter
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <bit>
 #include <cerrno>
@@ -17,6 +12,8 @@
 
 #include "json/parse.h"  // defines: parse_json, json_excerpt
 #include "tensor/error.h"
+#include "tensor/half.h"         // defines: load, f16_to_f32, bf16_to_f32
+#include "tensor/mapped_file.h"  // defines: map_file, hold_bytes
 
 namespace bertlab {
 
@@ -34,31 +31,6 @@ const std::map<std::string, int64_t> kDtypeSizes = {
     {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E4M3", 1}, {"F8_E5M2", 1}, {"U16", 2}, {"I16", 2},
     {"F16", 2},  {"BF16", 2}, {"U32", 4}, {"I32", 4},     {"F32", 4},     {"U64", 8}, {"I64", 8},
     {"F64", 8}};
-
-// Element i of an array of T that starts at `bytes`. memcpy, because the data may not be
-// aligned for T (reading it through a T* would then be undefined behaviour).
-template <typename T>
-T load(const char* bytes, int64_t i) {
-  T value;
-  std::memcpy(&value, bytes + i * static_cast<int64_t>(sizeof(T)), sizeof(T));
-  return value;
-}
-
-// IEEE half: 1 sign bit, 5 exponent bits (bias 15), 10 mantissa bits.
-//   0x3C00 = 0 01111 0000000000 = +1.0 × 2^(15-15) = 1.0
-float f16_to_f32(uint16_t h) {
-  const int exponent = (h >> 10) & 0x1F;
-  const int mantissa = h & 0x3FF;
-  float magnitude;
-  if (exponent == 0) magnitude = std::ldexp(static_cast<float>(mantissa), -24);  // 0 or subnormal
-  else if (exponent == 31) magnitude = mantissa == 0 ? INFINITY : NAN;
-  else magnitude = std::ldexp(static_cast<float>(1024 + mantissa), exponent - 25);  // 1.m × 2^(e-15)
-  return (h & 0x8000) ? -magnitude : magnitude;
-}
-
-// bfloat16 is the top half of a float32 (same 8 exponent bits), so widening is a shift.
-//   0x3F80 -> 0x3F800000 = 1.0
-float bf16_to_f32(uint16_t h) { return std::bit_cast<float>(static_cast<uint32_t>(h) << 16); }
 
 // The dtypes tensor() and int_tensor() convert; the others are listed but cannot be read.
 bool reads_as_float(const std::string& dtype) { return dtype == "F32" || dtype == "F16" || dtype == "BF16"; }
@@ -155,33 +127,13 @@ void check_tiling(const std::map<std::string, SafetensorsEntry>& entries, int64_
 // ---- Reading ------------------------------------------------------------------------------------
 
 SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  const int fd = ::open(name.c_str(), O_RDONLY | O_NONBLOCK);  // a FIFO must not wait for a writer
-  BERT_CHECK(fd >= 0, "safetensors '{}': cannot open: {}", name, std::strerror(errno));
-  struct stat st {};
-  ::fstat(fd, &st);  // cannot fail on a descriptor we just opened
-  const bool regular = S_ISREG(st.st_mode);
-  if (!regular) ::close(fd);
-  BERT_CHECK(regular, "safetensors '{}': not a regular file (a folder, a FIFO or a device)", name);
-  const int64_t size = st.st_size;
-  // MAP_PRIVATE + PROT_WRITE: tensors may be updated in place (an optimizer step); the kernel
-  // then copies the touched page for this process, and the file itself never changes.
-  // An empty file cannot be mapped; it gets no memory and the constructor reports it.
-  void* memory = size > 0 ? ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) : nullptr;
-  const int map_errno = errno;
-  ::close(fd);  // the mapping stays valid without the descriptor
-  BERT_CHECK(memory != MAP_FAILED, "safetensors '{}': cannot map the file: {}", name, std::strerror(map_errno));
-  std::shared_ptr<char> bytes(static_cast<char*>(memory), [size](char* p) {
-    if (p) ::munmap(p, size);
-  });
-  return SafetensorsFile(std::move(bytes), size, name);
+  MappedFile file = map_file(path, "safetensors");
+  return SafetensorsFile(std::move(file.bytes), file.size, path.string());
 }
 
 SafetensorsFile SafetensorsFile::from_bytes(std::string bytes, std::string name) {
-  auto owner = std::make_shared<std::string>(std::move(bytes));
-  const auto size = static_cast<int64_t>(owner->size());
-  // Aliasing constructor: points at the characters, shares ownership of the string.
-  return SafetensorsFile(std::shared_ptr<char>(owner, owner->data()), size, std::move(name));
+  MappedFile file = hold_bytes(std::move(bytes));
+  return SafetensorsFile(std::move(file.bytes), file.size, std::move(name));
 }
 
 // Reads the header, checks everything it claims, and remembers where each tensor lives.

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "tensor/tensor.h"
 
@@ -67,6 +68,12 @@ class AllCloseMatcher : public Catch::MatcherBase<Tensor> {
 
 inline AllCloseMatcher AllClose(const Tensor& want, double atol = 1e-5, double rtol = 1e-4) {
   return {want, atol, rtol};
+}
+
+// Bit for bit the same: shape and every float's bytes (so -0 differs from 0, and NaN equals the
+// same NaN). For results that must not differ at all, such as one tensor read from two files.
+inline bool same_bits(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.numel() * sizeof(float)) == 0;
 }
 
 }  // namespace bertlab::testing

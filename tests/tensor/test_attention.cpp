@@ -10,8 +10,10 @@
 
 #include "tensor/autograd.h"
 #include "tensor/ops.h"
+#include "tests/support/all_close.h"  // defines: same_bits
 
 using namespace bertlab;
+using bertlab::testing::same_bits;
 
 namespace {
 
@@ -24,10 +26,6 @@ Composed composed_attention(const Tensor& q, const Tensor& k, const Tensor& v, i
   const float scale = 1.0f / std::sqrt(static_cast<float>(q.size(2) / N));
   Tensor probs = softmax(matmul(split_heads(q, N), split_heads(k, N), false, true, scale), mask);
   return {merge_heads(matmul(probs, split_heads(v, N))), probs};
-}
-
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.numel() * sizeof(float)) == 0;
 }
 
 }  // namespace
