@@ -77,15 +77,17 @@ std::vector<int64_t> epoch_permutation(uint64_t seed, int64_t epoch, int64_t n) 
 }
 }  // namespace
 
-std::vector<int64_t> Trainer::micro_batch(int64_t micro_step) const {
+std::vector<int64_t> Trainer::micro_batch(int64_t micro_step) {
   const int64_t B = args_.per_device_train_batch_size;
   std::vector<int64_t> out;
+  micro_batch_epochs_.clear();
   int64_t cached_epoch = -1;
   std::vector<int64_t> order;
   for (int64_t k = micro_step * B; k < (micro_step + 1) * B; ++k) {
     const int64_t epoch = k / num_examples_;
     if (epoch != cached_epoch) order = epoch_permutation(args_.seed, cached_epoch = epoch, num_examples_);
     out.push_back(order[k % num_examples_]);
+    micro_batch_epochs_.push_back(epoch);
   }
   return out;
 }

@@ -57,6 +57,10 @@ class Trainer {
   // Runs to max_steps; from a checkpoint folder if given. Returns the last step's loss.
   // Throws, naming the step, when the loss or the gradient norm stops being finite.
   double train(const std::optional<std::filesystem::path>& resume_from_checkpoint = std::nullopt);
+  // The epoch (pass over the data, from 0) of each example of the micro-batch whose loss is being
+  // computed, in the order of the loss function's example_indices: for data drawn afresh every
+  // epoch, as the MLM masks are (finetune/mlm_masking.h). Read it inside the loss function.
+  const std::vector<int64_t>& micro_batch_epochs() const { return micro_batch_epochs_; }
   // The metrics of the last evaluation, with an "eval_" prefix.
   const std::map<std::string, double>& last_metrics() const { return last_metrics_; }
 
@@ -69,7 +73,8 @@ class Trainer {
 
  private:
   void prepare_output_dir(const std::optional<std::filesystem::path>& resume_from_checkpoint) const;
-  std::vector<int64_t> micro_batch(int64_t micro_step) const;  // example indices, shuffled per epoch
+  // Example indices of one micro-batch, shuffled per epoch; their epochs into micro_batch_epochs_.
+  std::vector<int64_t> micro_batch(int64_t micro_step);
   void log(const std::map<std::string, double>& values) const;
   void evaluate();
   std::vector<std::vector<std::string>> optimizer_param_names() const;
@@ -82,6 +87,7 @@ class Trainer {
   std::vector<std::pair<std::string, Tensor>> trainable_;  // requires_grad only
   std::unique_ptr<nn::AdamW> optimizer_;
   std::map<std::string, double> last_metrics_;
+  std::vector<int64_t> micro_batch_epochs_;
 };
 
 }  // namespace bertlab::finetune

@@ -20,6 +20,7 @@ void add_gradcheck_command(CLI::App& app);      // gradcheck.cpp: an op's backwa
 void add_graph_command(CLI::App& app);          // graph.cpp: the autograd graph of the MLM loss (DOT/SVG)
 void add_lab_command(CLI::App& app);            // lab.cpp: the week-3 BERT lab, cell by cell
 void add_plot_command(CLI::App& app);           // plot.cpp: training curves from history.jsonl (SVG)
+void add_pretrain_command(CLI::App& app);       // pretrain.cpp: a BERT from scratch on text files (masked LM)
 void add_qa_command(CLI::App& app);             // qa.cpp: answer a question with a fine-tuned model
 void add_similarity_command(CLI::App& app);     // similarity.cpp: cosine similarities of sentences
 void add_tokenize_command(CLI::App& app);       // tokenize.cpp: text or JSON cases -> BERT token ids

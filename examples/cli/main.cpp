@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   bertlab::cli::add_graph_command(app);
   bertlab::cli::add_lab_command(app);
   bertlab::cli::add_plot_command(app);
+  bertlab::cli::add_pretrain_command(app);
   bertlab::cli::add_qa_command(app);
   bertlab::cli::add_similarity_command(app);
   bertlab::cli::add_tokenize_command(app);

@@ -19,6 +19,14 @@ void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& 
       ->required();
   cmd->add_option("--train", o.train, "training data")->required();
   cmd->add_option("--eval", o.eval, "evaluation data")->required();
+  cmd->add_option("--output", o.output, "folder for the model, history.jsonl and checkpoints")->capture_default_str();
+  cmd->add_option("--lora", o.lora, "LoRA instead of full fine-tuning, e.g. r=8,alpha=16,dropout=0.1,targets=query,value");
+  add_optimization_options(cmd, o);
+  cmd->add_option("--max-train-samples", o.max_train_samples, "use only the first N training examples (0: all)");
+  cmd->add_option("--max-eval-samples", o.max_eval_samples, "use only the first N evaluation examples (0: all)");
+}
+
+void add_optimization_options(CLI::App* cmd, TrainingOptions& o) {
   cmd->add_option("--steps", o.steps, "optimizer steps")->capture_default_str();
   cmd->add_option("--batch-size", o.batch_size, "examples per forward/backward")->capture_default_str();
   cmd->add_option("--gradient-accumulation", o.gradient_accumulation, "forward/backwards per step")->capture_default_str();
@@ -27,15 +35,11 @@ void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& 
   cmd->add_option("--weight-decay", o.weight_decay, "AdamW weight decay")->capture_default_str();
   cmd->add_option("--max-length", o.max_length, "tokens per sequence")->capture_default_str();
   cmd->add_option("--seed", o.seed, "data order and dropout")->capture_default_str();
-  cmd->add_option("--output", o.output, "folder for the model, history.jsonl and checkpoints")->capture_default_str();
   cmd->add_option("--resume", o.resume, "continue from a checkpoint-<step> folder");
   cmd->add_flag("--overwrite-output-dir", o.overwrite_output_dir,
                 "replace the run already in --output (its checkpoints and history.jsonl)");
-  cmd->add_option("--lora", o.lora, "LoRA instead of full fine-tuning, e.g. r=8,alpha=16,dropout=0.1,targets=query,value");
   cmd->add_option("--eval-every", o.eval_every, "evaluate every N steps (0: at the end)")->capture_default_str();
   cmd->add_option("--save-every", o.save_every, "checkpoint every N steps (0: at the end)")->capture_default_str();
-  cmd->add_option("--max-train-samples", o.max_train_samples, "use only the first N training examples (0: all)");
-  cmd->add_option("--max-eval-samples", o.max_eval_samples, "use only the first N evaluation examples (0: all)");
 }
 
 finetune::TrainingArguments training_arguments(const TrainingOptions& o) {
@@ -79,7 +83,7 @@ void save_finetuned(nn::Module& model, const bert::BertConfig& config, const fs:
       fs::copy_file(model_folder / file, output / file, fs::copy_options::overwrite_existing);
   if (fs::exists(output / "history.jsonl"))  // the training curves, next to the checkpoints
     viz::write_history_plot(output / "history.jsonl", output / "history.svg");
-  fmt::print("saved the fine-tuned model to {}\n", output.string());
+  fmt::print("saved the model to {}\n", output.string());
 }
 
 }  // namespace bertlab::cli

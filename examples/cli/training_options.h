@@ -26,6 +26,9 @@ struct TrainingOptions {
 
 void add_training_options(CLI::App* cmd, TrainingOptions& o, const std::string& default_output,
                           int64_t default_max_length);
+// The part every training command shares (pretrain too): steps, batch, optimizer, schedule,
+// sequence length, seed, evaluation/checkpoint cadence, --resume and --overwrite-output-dir.
+void add_optimization_options(CLI::App* cmd, TrainingOptions& o);
 finetune::TrainingArguments training_arguments(const TrainingOptions& o);
 
 // With --lora: put LoRA adapters on the target Linears and freeze the rest, except the head that

@@ -1,0 +1,63 @@
+// bertlab pretrain end to end: a HF model folder (BertForMaskedLM config.json, model.safetensors,
+// vocab.txt) with its history and checkpoint, that `bertlab fill-mask` takes, and that
+// transformers loads with the same logits (tests/golden/check_pretrain_roundtrip.py, when
+// $BERTLAB_PYTHON is set: a Python with torch and transformers).
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/fixtures.h"      // defines: skip_or_fail, report_skip
+#include "tests/support/run_bertlab.h"   // defines: run_bertlab, run_program, read_file
+#include "tests/tokenizer/tiny_vocab.h"  // defines: ScratchDir
+
+using namespace bertlab;
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+TEST_CASE("bertlab pretrain: a folder that fill-mask uses and transformers loads with the same logits",
+          "[finetune][pretrain]") {
+  const fs::path fixtures = fs::path(BERTLAB_SOURCE_DIR) / "tests" / "fixtures";  // the repository's own
+  const fs::path corpus = fixtures / "mlm" / "corpus.txt", tokenizer_dir = fixtures / "vocab" / "bert-base-uncased";
+  testing::ScratchDir dir("pretrain_cli");
+  const fs::path out = dir.path / "model";
+  const testing::Run run = testing::run_bertlab(fmt::format(
+      R"(pretrain --corpus "{}" --tokenizer "{}" --config tiny --out "{}" --steps 4 --batch-size 4 --max-length 16 )"
+      R"(--validation-split-percentage 20)",
+      corpus.string(), tokenizer_dir.string(), out.string()));
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.out, Contains("unigram baseline loss") && Contains("eval_accuracy = ") && Contains("eval_loss = "));
+  for (const char* file : {"config.json", "model.safetensors", "vocab.txt", "history.jsonl", "checkpoint-4"})
+    CHECK(fs::exists(out / file));
+  const auto config = nlohmann::json::parse(testing::read_file(out / "config.json"));
+  CHECK(config.at("architectures") == nlohmann::json::array({"BertForMaskedLM"}));
+  CHECK(config.at("hidden_size") == 128);
+  CHECK(config.at("vocab_size") == 30522);
+
+  const testing::Run fill = testing::run_bertlab(fmt::format(R"(fill-mask "the rabbit went down the [MASK] ." --model "{}")",
+                                                             out.string()));
+  INFO(fill.out << fill.err);
+  CHECK(fill.exit_code == 0);
+  CHECK_THAT(fill.out, Contains("[MASK] #1"));
+
+  const testing::Run bad = testing::run_bertlab(fmt::format(R"(pretrain --corpus "{}" --tokenizer "{}" --config huge --out "{}")",
+                                                            corpus.string(), tokenizer_dir.string(), (dir.path / "x").string()));
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Contains("--config: expected tiny, mini or a config.json file, got \"huge\""));
+
+  const char* python = std::getenv("BERTLAB_PYTHON");
+  if (python == nullptr || *python == '\0') {
+    testing::skip_or_fail("BERTLAB_PYTHON is not set: the transformers round trip did not run "
+                          "(BERTLAB_PYTHON=$(scripts/golden-venv) runs it)");
+    return;
+  }
+  const testing::Run check = testing::run_program(
+      python, fmt::format(R"("{}" --model "{}" --bertlab "{}" --dir "{}")",
+                          (fs::path(BERTLAB_SOURCE_DIR) / "tests" / "golden" / "check_pretrain_roundtrip.py").string(),
+                          out.string(), (fs::path(BERTLAB_BINARY_DIR) / "examples" / "bertlab").string(),
+                          (dir.path / "roundtrip").string()));
+  INFO(check.out << check.err);
+  CHECK(check.exit_code == 0);
+  if (check.out.find("BERTLAB-SKIP:") != std::string::npos) testing::report_skip(check.out);
+}

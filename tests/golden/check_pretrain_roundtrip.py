@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""Does a model folder written by `bertlab pretrain` load in transformers and give bertlab's numbers?
+
+  $BERTLAB_PYTHON tests/golden/check_pretrain_roundtrip.py --model OUT --bertlab build/examples/bertlab --dir TMP
+
+transformers loads OUT with BertForMaskedLM.from_pretrained (every weight found, none left over) and
+its tokenizer with AutoTokenizer; the script tokenizes a padded batch, has `bertlab forward` run the
+same inputs, and compares the MLM logits. Then `bertlab fill-mask` on a text with [MASK]: each score
+it prints must be transformers' softmax probability of that token, and they must be its top 5.
+Exits 1 on a mismatch. Without torch/transformers it prints "BERTLAB-SKIP: ..." and exits 0, or 1
+under CI (CI=true). tests/finetune/test_pretrain_cli.cpp runs it when $BERTLAB_PYTHON is set.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+try:
+    import torch
+    from safetensors.torch import load_file, save_file
+    from transformers import AutoTokenizer, BertForMaskedLM
+except ImportError as e:
+    if os.environ.get("CI") == "true":
+        print(f"FAIL: CI=true needs torch, transformers and safetensors for {sys.executable}: {e}")
+        sys.exit(1)
+    print(f"BERTLAB-SKIP: {e} (run with BERTLAB_PYTHON=$(scripts/golden-venv): a venv with the pinned transformers)")
+    sys.exit(0)
+
+TEXTS = ["Alice was beginning to get very tired.", "Down, down, down. Would the fall never come to an end?"]
+FILL_TEXT = "the rabbit went down the [MASK] ."
+
+
+def check(name, ok, detail=""):
+    print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}")
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True, help="the folder bertlab pretrain wrote")
+    parser.add_argument("--bertlab", required=True, help="the bertlab program")
+    parser.add_argument("--dir", required=True, help="a scratch folder for the inputs and outputs")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    os.makedirs(args.dir, exist_ok=True)
+
+    model, info = BertForMaskedLM.from_pretrained(args.model, output_loading_info=True)
+    model.eval()
+    ok = check("from_pretrained loads every weight", not any(info.values()), str(info))
+    tok = AutoTokenizer.from_pretrained(args.model)
+
+    enc = tok(TEXTS, padding=True, return_tensors="pt")
+    inputs = os.path.join(args.dir, "inputs.safetensors")
+    outputs = os.path.join(args.dir, "outputs.safetensors")
+    save_file({k: enc[k].to(torch.int64).contiguous() for k in ("input_ids", "attention_mask", "token_type_ids")}, inputs)
+    subprocess.run([args.bertlab, "forward", "--model", args.model, "--task", "mlm", "--inputs", inputs,
+                    "--out", outputs], check=True)
+    with torch.no_grad():
+        theirs = model(**enc).logits
+    ours = load_file(outputs)["mlm_logits"]
+    diff = (ours - theirs).abs().max().item()
+    ok &= check("mlm_logits", ours.shape == theirs.shape and diff <= 1e-5 + 1e-5 * theirs.abs().max().item(),
+                f"shape {tuple(ours.shape)}, max |diff| {diff:.3g}")
+
+    # bertlab fill-mask prints "score  token  token_str  sequence" rows under "[MASK] #1".
+    run = subprocess.run([args.bertlab, "fill-mask", FILL_TEXT, "--model", args.model, "--top-k", "5"],
+                         check=True, capture_output=True, text=True)
+    rows = [line.split() for line in run.stdout.splitlines() if line[:1] == " " or line[:1].isdigit()]
+    rows = [(float(r[0]), int(r[1])) for r in rows if len(r) >= 2 and r[1].isdigit()]
+    enc = tok(FILL_TEXT, return_tensors="pt")
+    position = enc["input_ids"][0].tolist().index(tok.mask_token_id)
+    with torch.no_grad():
+        probs = model(**enc).logits[0, position].softmax(-1)
+    ok &= check("fill-mask printed 5 predictions", len(rows) == 5, run.stdout)
+    for score, token in rows:
+        ok &= check(f"fill-mask score of {tok.convert_ids_to_tokens(token)!r}", abs(score - probs[token].item()) <= 2e-6,
+                    f"bertlab {score:.6f}, transformers {probs[token].item():.6f}")
+    top = probs.topk(5).values.tolist()  # the order by value, whatever a near-tie does to the token order
+    ok &= check("fill-mask's scores are transformers' top 5", len(rows) == 5 and
+                all(abs(score - p) <= 2e-6 for (score, _), p in zip(rows, top)), f"transformers {top}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
