@@ -74,13 +74,21 @@ uint64_t mask_key(uint64_t seed, int64_t epoch, int64_t example) {
 
 MaskedExample mask_tokens(const std::vector<int64_t>& input_ids, const MlmVocabulary& vocab,
                           const MlmMaskingOptions& options, uint64_t key) {
+  BERT_CHECK(options.mlm_probability > 0 && options.mlm_probability <= 1, "mask_tokens: mlm_probability: expected a "
+             "probability in (0, 1], got {}", options.mlm_probability);
+  BERT_CHECK(options.mask_replace_prob >= 0 && options.random_replace_prob >= 0 &&
+                 options.mask_replace_prob + options.random_replace_prob <= 1,
+             "mask_tokens: mask_replace_prob {} and random_replace_prob {}: expected probabilities adding up to at "
+             "most 1", options.mask_replace_prob, options.random_replace_prob);
   for (int64_t id : input_ids)
     BERT_CHECK(id >= 0 && id < vocab.size, "mask_tokens: token id out of range: expected 0 <= id < {} (the "
                "vocabulary), got {}", vocab.size, id);
   // probability_matrix.masked_fill_(special_tokens_mask, 0); masked_indices = bernoulli(...)
   std::vector<bool> chosen = options.whole_word_mask ? whole_word_choice(input_ids, vocab, options, key)
                                                      : std::vector<bool>(input_ids.size(), false);
-  const double random_share = options.random_replace_prob / (1.0 - options.mask_replace_prob);  // 0.1 / 0.2
+  // Of the chosen tokens not replaced by [MASK], the share that gets a random token: 0.1 / 0.2.
+  const double random_share =
+      options.mask_replace_prob < 1 ? options.random_replace_prob / (1.0 - options.mask_replace_prob) : 0.0;
   MaskedExample out{input_ids, std::vector<int64_t>(input_ids.size(), -100)};
   for (size_t i = 0; i < input_ids.size(); ++i) {
     if (!options.whole_word_mask) chosen[i] = draw(key, i, kChoose) < options.mlm_probability;

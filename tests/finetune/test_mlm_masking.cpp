@@ -34,7 +34,7 @@ std::vector<int64_t> sentence(int64_t n, int64_t shift = 0) {
 
 }  // namespace
 
-TEST_CASE("mask_tokens: 15% chosen, then 80% [MASK], 10% random, 10% kept; labels -100 elsewhere",
+TEST_CASE("mask_tokens: 15% chosen, then 80% MASK, 10% random, 10% kept, and labels -100 elsewhere",
           "[finetune][pretrain]") {
   const auto vocab = finetune::MlmVocabulary::of(masking_tokenizer());
   const finetune::MlmMaskingOptions options;
@@ -84,6 +84,11 @@ TEST_CASE("mask_tokens: special tokens are never chosen, whatever the draws", "[
   }
   CHECK_THROWS_WITH(finetune::mask_tokens({kCls, 48, kSep}, vocab, options, 0),
                     Catch::Matchers::Contains("out of range"));
+  options.mlm_probability = 1.5;
+  CHECK_THROWS_WITH(finetune::mask_tokens(ids, vocab, options, 0), Catch::Matchers::Contains("mlm_probability"));
+  options.mlm_probability = 0.15;
+  options.random_replace_prob = 0.3;  // with 0.8 [MASK]: 110%
+  CHECK_THROWS_WITH(finetune::mask_tokens(ids, vocab, options, 0), Catch::Matchers::Contains("adding up to at most 1"));
 }
 
 TEST_CASE("mask_tokens: the same masks for the same (seed, epoch, example), fresh ones for another epoch",
