@@ -41,6 +41,15 @@ TEST_CASE("bertlab pretrain: a folder that fill-mask uses and transformers loads
   CHECK(fill.exit_code == 0);
   CHECK_THAT(fill.out, Contains("[MASK] #1"));
 
+  // The other data path and collator: one example per line, whole words masked.
+  const testing::Run lines = testing::run_bertlab(fmt::format(
+      R"(pretrain --corpus "{}" --tokenizer "{}" --config tiny --out "{}" --steps 2 --batch-size 4 --max-length 16 )"
+      R"(--line-by-line --whole-word-mask --validation-split-percentage 20)",
+      corpus.string(), tokenizer_dir.string(), (dir.path / "lines").string()));
+  INFO(lines.out << lines.err);
+  CHECK(lines.exit_code == 0);
+  CHECK_THAT(lines.out, Contains("13 training and 3 evaluation lines of up to 16 tokens"));
+
   const testing::Run bad = testing::run_bertlab(fmt::format(R"(pretrain --corpus "{}" --tokenizer "{}" --config huge --out "{}")",
                                                             corpus.string(), tokenizer_dir.string(), (dir.path / "x").string()));
   CHECK(bad.exit_code == 1);
