@@ -15,16 +15,27 @@ using namespace bertlab;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
-TEST_CASE("bertlab pretrain: a folder that fill-mask uses and transformers loads with the same logits",
-          "[finetune][pretrain]") {
-  const fs::path fixtures = fs::path(BERTLAB_SOURCE_DIR) / "tests" / "fixtures";  // the repository's own
-  const fs::path corpus = fixtures / "mlm" / "corpus.txt", tokenizer_dir = fixtures / "vocab" / "bert-base-uncased";
-  testing::ScratchDir dir("pretrain_cli");
-  const fs::path out = dir.path / "model";
-  const testing::Run run = testing::run_bertlab(fmt::format(
+namespace {
+
+const fs::path kPretrainFixtures = fs::path(BERTLAB_SOURCE_DIR) / "tests" / "fixtures";  // the repository's own
+const fs::path kPretrainCorpus = kPretrainFixtures / "mlm" / "corpus.txt";
+const fs::path kPretrainTokenizer = kPretrainFixtures / "vocab" / "bert-base-uncased";
+
+// Four steps of `bertlab pretrain --config tiny` on the small corpus, into `out`.
+testing::Run short_pretraining(const fs::path& out) {
+  return testing::run_bertlab(fmt::format(
       R"(pretrain --corpus "{}" --tokenizer "{}" --config tiny --out "{}" --steps 4 --batch-size 4 --max-length 16 )"
       R"(--validation-split-percentage 20)",
-      corpus.string(), tokenizer_dir.string(), out.string()));
+      kPretrainCorpus.string(), kPretrainTokenizer.string(), out.string()));
+}
+
+}  // namespace
+
+TEST_CASE("bertlab pretrain: a HF model folder with history and checkpoint, that fill-mask uses",
+          "[finetune][pretrain]") {
+  testing::ScratchDir dir("pretrain_cli");
+  const fs::path out = dir.path / "model";
+  const testing::Run run = short_pretraining(out);
   INFO(run.out << run.err);
   REQUIRE(run.exit_code == 0);
   CHECK_THAT(run.out, Contains("unigram baseline loss") && Contains("eval_accuracy = ") && Contains("eval_loss = "));
@@ -45,22 +56,31 @@ TEST_CASE("bertlab pretrain: a folder that fill-mask uses and transformers loads
   const testing::Run lines = testing::run_bertlab(fmt::format(
       R"(pretrain --corpus "{}" --tokenizer "{}" --config tiny --out "{}" --steps 2 --batch-size 4 --max-length 16 )"
       R"(--line-by-line --whole-word-mask --validation-split-percentage 20)",
-      corpus.string(), tokenizer_dir.string(), (dir.path / "lines").string()));
+      kPretrainCorpus.string(), kPretrainTokenizer.string(), (dir.path / "lines").string()));
   INFO(lines.out << lines.err);
   CHECK(lines.exit_code == 0);
   CHECK_THAT(lines.out, Contains("13 training and 3 evaluation lines of up to 16 tokens"));
 
   const testing::Run bad = testing::run_bertlab(fmt::format(R"(pretrain --corpus "{}" --tokenizer "{}" --config huge --out "{}")",
-                                                            corpus.string(), tokenizer_dir.string(), (dir.path / "x").string()));
+                                                            kPretrainCorpus.string(), kPretrainTokenizer.string(), (dir.path / "x").string()));
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.err, Contains("--config: expected tiny, mini or a config.json file, got \"huge\""));
 
+}
+
+TEST_CASE("bertlab pretrain: transformers loads the folder with the same logits and fill-mask scores",
+          "[finetune][pretrain]") {
   const char* python = std::getenv("BERTLAB_PYTHON");
   if (python == nullptr || *python == '\0') {
     testing::skip_or_fail("BERTLAB_PYTHON is not set: the transformers round trip did not run "
                           "(BERTLAB_PYTHON=$(scripts/golden-venv) runs it)");
     return;
   }
+  testing::ScratchDir dir("pretrain_roundtrip");
+  const fs::path out = dir.path / "model";
+  const testing::Run run = short_pretraining(out);
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
   const testing::Run check = testing::run_program(
       python, fmt::format(R"("{}" --model "{}" --bertlab "{}" --dir "{}")",
                           (fs::path(BERTLAB_SOURCE_DIR) / "tests" / "golden" / "check_pretrain_roundtrip.py").string(),
