@@ -1,4 +1,5 @@
-// Runs the `bertlab` command line from a test and captures what it prints, for the CLI tests.
+// Runs the `bertlab` command line, or another program of examples/, from a test and captures
+// what it prints, for the CLI and lab tests.
 //   const Run run = run_bertlab("fill-mask \"the [MASK] sat.\" --model DIR");
 //   CHECK(run.exit_code == 0);  CHECK_THAT(run.out, Contains("[MASK] #1"));
 #pragma once
@@ -28,11 +29,12 @@ inline std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-// Run `<prefix> bertlab args` through the shell, capturing stdout and stderr. `prefix` may set
-// environment variables ("HF_HUB_OFFLINE=1") or wrap the program ("unshare -rm ...").
-inline Run run_bertlab(const std::string& args, const std::string& prefix = "") {
+// Run `<prefix> <program> args` through the shell, capturing stdout and stderr. `program` is a
+// file name in the build's examples/ ("bertlab", "lab05_lora_qa"). `prefix` may set environment
+// variables ("HF_HUB_OFFLINE=1") or wrap the program ("unshare -rm ...").
+inline Run run_example(const std::string& program, const std::string& args, const std::string& prefix = "") {
   namespace fs = std::filesystem;
-  const fs::path cli = fs::path(BERTLAB_BINARY_DIR) / "examples" / "bertlab";
+  const fs::path cli = fs::path(BERTLAB_BINARY_DIR) / "examples" / program;
   REQUIRE(fs::exists(cli));
   // Files of this process's own: CTest runs tests side by side, each in its own process.
   const std::string stem = fmt::format("bertlab_cli_test_{}", getpid());
@@ -45,6 +47,10 @@ inline Run run_bertlab(const std::string& args, const std::string& prefix = "") 
   fs::remove(out);
   fs::remove(err);
   return run;
+}
+
+inline Run run_bertlab(const std::string& args, const std::string& prefix = "") {
+  return run_example("bertlab", args, prefix);
 }
 
 }  // namespace bertlab::testing
