@@ -51,6 +51,17 @@ std::vector<SquadExample> read_squad(const fs::path& path) {
   return out;
 }
 
+std::vector<SquadExample> select_articles(std::vector<SquadExample> examples, int64_t begin, int64_t end) {
+  std::vector<SquadExample> kept;
+  int64_t article = -1;
+  std::string title;
+  for (SquadExample& ex : examples) {
+    if (article < 0 || ex.title != title) ++article, title = ex.title;
+    if (article >= begin && article < end) kept.push_back(std::move(ex));
+  }
+  return kept;
+}
+
 std::vector<std::string> check_squad_answers(const std::vector<SquadExample>& examples) {
   std::vector<std::string> problems;
   for (const SquadExample& ex : examples) {

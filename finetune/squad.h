@@ -36,6 +36,11 @@ struct SquadExample {
 // Every question of a SQuAD v1.1 file, in file order; a missing field is an error naming it.
 std::vector<SquadExample> read_squad(const std::filesystem::path& path);
 
+// The questions of articles [begin, end) (0-based, in file order; an article is a run of
+// questions with one title), so one file can be split by article: questions about one text
+// must not land on both the training and the evaluation side.
+std::vector<SquadExample> select_articles(std::vector<SquadExample> examples, int64_t begin, int64_t end);
+
 // The answers whose answer_start does not point at their text: negative, past the context, or a
 // different text there. run_qa.py trusts answer_start, so such an answer silently trains [CLS]
 // ("not in this window") or the wrong words. One message per bad answer, naming its question id:

@@ -24,22 +24,14 @@ struct QaOptions {
   bool strict = false;                         // answers that do not match their context: an error
 };
 
-// Keep the questions of articles [begin, end) (in file order), so one file can be split by
-// article: SQuAD's dev set is the only one offline, and questions of one article must not
-// land on both sides.
+// Keep the questions of articles BEGIN:END (finetune::select_articles): SQuAD's dev set is the
+// only one offline, so one file is split by article.
 void select_articles(std::vector<finetune::SquadExample>& examples, const std::string& range) {
   if (range.empty()) return;
   const auto colon = range.find(':');
   BERT_CHECK(colon != std::string::npos, "--*-articles: expected BEGIN:END (e.g. 0:40), got \"{}\"", range);
-  const int64_t begin = std::stoll(range.substr(0, colon)), end = std::stoll(range.substr(colon + 1));
-  std::vector<finetune::SquadExample> kept;
-  int64_t article = -1;
-  std::string title;
-  for (auto& ex : examples) {
-    if (article < 0 || ex.title != title) ++article, title = ex.title;
-    if (article >= begin && article < end) kept.push_back(std::move(ex));
-  }
-  examples = std::move(kept);
+  examples = finetune::select_articles(std::move(examples), std::stoll(range.substr(0, colon)),
+                                       std::stoll(range.substr(colon + 1)));
 }
 
 // Answers whose answer_start does not point at their text, reported (a warning with the count and

@@ -150,3 +150,19 @@ TEST_CASE("prepare_qa_features: a doc_stride below 0 or not below max_length is 
                     Contains("doc_stride: expected an integer in [0, max_length = 16), got -10"));
   CHECK_THROWS_WITH(prepare_qa_features(tok, examples, 16, 16), Contains("got 16"));
 }
+
+TEST_CASE("select_articles: questions of articles [begin, end), an article being a run of one title", "[squad]") {
+  std::vector<SquadExample> examples;
+  for (const char* title : {"Seoul", "Seoul", "Jeju", "Moon", "Moon", "Moon", "Seoul"})  // "Seoul" again: a 4th article
+    examples.push_back({std::to_string(examples.size()), title, "q", "c", {}});
+  auto ids = [](const std::vector<SquadExample>& kept) {
+    std::vector<std::string> out;
+    for (const SquadExample& ex : kept) out.push_back(ex.id);
+    return out;
+  };
+  CHECK(ids(select_articles(examples, 0, 1)) == std::vector<std::string>{"0", "1"});
+  CHECK(ids(select_articles(examples, 1, 3)) == std::vector<std::string>{"2", "3", "4", "5"});
+  CHECK(ids(select_articles(examples, 3, 10)) == std::vector<std::string>{"6"});
+  CHECK(select_articles(examples, 4, 8).empty());
+  CHECK(select_articles(examples, 2, 1).empty());
+}
