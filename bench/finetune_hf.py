@@ -436,7 +436,7 @@ def squad_metrics(predictions, examples):
 
 
 def evaluate_qa(model, examples, features):
-    model.eval()
+    model.eval()  # model: a BertForQuestionAnswering, or PEFT's base_model (see run_qa)
     start_logits, end_logits = [], []
     with torch.no_grad():
         num_windows = len(features["example_index"])
@@ -461,15 +461,19 @@ def run_qa(args):
     print(f"{len(train_examples)} training questions -> {num_train_windows} windows; "
           f"{len(eval_examples)} evaluation questions -> {len(eval_features['example_index'])} windows")
     model = apply_lora(BertForQuestionAnswering.from_pretrained(args.model), args.lora, "QUESTION_ANS")
+    # PEFT's PeftModelForQuestionAnswering.forward (0.21) does not pass token_type_ids on: the
+    # question and the context would share segment 0. Its base_model (the LoRA-wrapped BERT) gets
+    # all the inputs, as bertlab's model does.
+    forward = model.base_model if args.lora else model
 
     def loss_fn(rows):
         batch = window_batch(train_features, rows)
-        out = model(**batch, start_positions=torch.tensor([train_features["start_positions"][r] for r in rows]),
+        out = forward(**batch, start_positions=torch.tensor([train_features["start_positions"][r] for r in rows]),
                     end_positions=torch.tensor([train_features["end_positions"][r] for r in rows]))
         return out.loss, int(batch["attention_mask"].sum())
 
     metrics, stats = train(model, args, num_train_windows, loss_fn,
-                           lambda: evaluate_qa(model, eval_examples, eval_features))
+                           lambda: evaluate_qa(forward, eval_examples, eval_features))
     return model, tokenizer, {k: f"{v:.2f}" for k, v in sorted(metrics.items())}, stats
 
 
