@@ -7,7 +7,7 @@
 SOURCE_DIR defaults to the folder above this script; BERTLAB_BINARY to build/examples/bertlab
 in it (without a binary the command flags are not checked, and a note says so).
 
-Read: README.md, README.ko.md (when present) and every .md under docs/. Checked:
+Read: README.md, README.ko.md (when present), exercises/README*.md and every .md under docs/. Checked:
  1. paths: every repository path a doc quotes exists (links resolved from the doc's folder);
  2. `file` › `symbol`: the symbol appears in that file;
  3. commands: `bertlab <subcommand> --flag` uses a subcommand and flags that
@@ -41,7 +41,8 @@ SIZE_DOC = "docs/architecture.md"
 
 def read_docs(root):
     """The docs to check: {relative path: list of lines}."""
-    names = [n for n in ("README.md", "README.ko.md") if os.path.isfile(os.path.join(root, n))]
+    names = [n for n in ("README.md", "README.ko.md", "exercises/README.md", "exercises/README.ko.md")
+             if os.path.isfile(os.path.join(root, n))]
     for folder, _, files in os.walk(os.path.join(root, "docs")):
         names += sorted(os.path.relpath(os.path.join(folder, f), root) for f in files if f.endswith(".md"))
     docs = {}
