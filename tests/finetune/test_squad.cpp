@@ -151,7 +151,7 @@ TEST_CASE("prepare_qa_features: a doc_stride below 0 or not below max_length is 
   CHECK_THROWS_WITH(prepare_qa_features(tok, examples, 16, 16), Contains("got 16"));
 }
 
-TEST_CASE("select_articles: questions of articles [begin, end), an article being a run of one title", "[squad]") {
+TEST_CASE("select_articles: questions of articles begin to end - 1, an article being a run of one title", "[squad]") {
   std::vector<SquadExample> examples;
   for (const char* title : {"Seoul", "Seoul", "Jeju", "Moon", "Moon", "Moon", "Seoul"})  // "Seoul" again: a 4th article
     examples.push_back({std::to_string(examples.size()), title, "q", "c", {}});
