@@ -44,6 +44,8 @@ struct BertConfig {
   std::string transformers_version;         // informational
   std::vector<std::string> id2label;        // class names; its size is num_labels
   int64_t num_labels() const { return id2label.empty() ? 2 : static_cast<int64_t>(id2label.size()); }
+  // The dropout before a classifier head (sequence, token, multiple choice), as HF's heads pick it.
+  float classifier_dropout_prob() const { return static_cast<float>(classifier_dropout.value_or(hidden_dropout_prob)); }
 
   // Parse config.json text; `source` names the file in errors.
   static BertConfig from_json_string(const std::string& text, const std::string& source = "config.json");

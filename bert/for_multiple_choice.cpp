@@ -7,7 +7,7 @@ namespace bertlab::bert {
 
 BertForMultipleChoice::BertForMultipleChoice(const BertConfig& config)
     : bert(config),
-      dropout(static_cast<float>(config.classifier_dropout.value_or(config.hidden_dropout_prob))),
+      dropout(config.classifier_dropout_prob()),
       classifier(config.hidden_size, 1) {
   register_module("bert", bert);
   register_module("dropout", dropout);

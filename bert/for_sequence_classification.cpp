@@ -8,7 +8,7 @@ namespace bertlab::bert {
 BertForSequenceClassification::BertForSequenceClassification(const BertConfig& config)
     : num_labels(config.num_labels()),
       bert(config),
-      dropout(static_cast<float>(config.classifier_dropout.value_or(config.hidden_dropout_prob))),
+      dropout(config.classifier_dropout_prob()),
       classifier(config.hidden_size, config.num_labels()) {
   register_module("bert", bert);
   register_module("dropout", dropout);

@@ -7,7 +7,7 @@ namespace bertlab::bert {
 BertForTokenClassification::BertForTokenClassification(const BertConfig& config)
     : num_labels(config.num_labels()),
       bert(config, /*add_pooling_layer=*/false),
-      dropout(static_cast<float>(config.classifier_dropout.value_or(config.hidden_dropout_prob))),
+      dropout(config.classifier_dropout_prob()),
       classifier(config.hidden_size, config.num_labels()) {
   register_module("bert", bert);
   register_module("dropout", dropout);
