@@ -169,9 +169,13 @@ BERTLAB_FROM_PRETRAINED(BertForNextSentencePrediction)
 BERTLAB_FROM_PRETRAINED(BertForPreTraining)
 #undef BERTLAB_FROM_PRETRAINED
 
-void save_pretrained(const nn::Module& model, BertConfig config, const fs::path& folder) {
+void save_pretrained(const nn::Module& model, BertConfig config, const fs::path& folder,
+                     const std::string& torch_dtype) {
+  BERT_CHECK(torch_dtype == "float32" || torch_dtype == "float16",
+             "save_pretrained: torch_dtype \"{}\": expected float32 or float16", torch_dtype);
   fs::create_directories(folder);
   config.architectures = {model.type_name()};
+  config.torch_dtype = torch_dtype;
   const fs::path config_path = folder / "config.json", tmp = folder / "config.json.tmp";
   {
     std::ofstream out(tmp);
@@ -181,7 +185,7 @@ void save_pretrained(const nn::Module& model, BertConfig config, const fs::path&
   fs::rename(tmp, config_path);
   SafetensorsWriter writer;
   writer.metadata["format"] = "pt";  // what transformers expects in a safetensors checkpoint
-  for (auto& [name, p] : model.named_parameters()) writer.add(name, p);
+  for (auto& [name, p] : model.named_parameters()) writer.add(name, p, torch_dtype == "float16" ? "F16" : "F32");
   writer.save(folder / "model.safetensors");
 }
 

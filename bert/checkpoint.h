@@ -49,7 +49,9 @@ template <typename M>
 std::unique_ptr<M> from_pretrained(const std::string& name_or_path, const BertConfig& config);
 
 // Write folder/config.json (architectures = the model's class) and folder/model.safetensors,
-// each atomically (temporary file + rename).
-void save_pretrained(const nn::Module& model, BertConfig config, const std::filesystem::path& folder);
+// each atomically (temporary file + rename). torch_dtype "float16" stores every weight as a half
+// (as model.half().save_pretrained(folder)): half the bytes; from_pretrained widens them back.
+void save_pretrained(const nn::Module& model, BertConfig config, const std::filesystem::path& folder,
+                     const std::string& torch_dtype = "float32");
 
 }  // namespace bertlab::bert

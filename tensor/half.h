@@ -1,8 +1,10 @@
-// 16-bit floats widened to float32: the F16 and BF16 tensors of safetensors and torch checkpoints.
+// 16-bit floats: the F16 and BF16 tensors of safetensors and torch checkpoints, widened to float32,
+// and float32 narrowed to F16 to store a model in half the bytes (`bertlab pretrain --save-dtype float16`).
 //
-//   f16_to_f32(0x3C00) == 1.0f     bf16_to_f32(0x3F80) == 1.0f
+//   f16_to_f32(0x3C00) == 1.0f     bf16_to_f32(0x3F80) == 1.0f     f32_to_f16(1.0f) == 0x3C00
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -29,6 +31,24 @@ inline float f16_to_f32(uint16_t h) {
   else if (exponent == 31) magnitude = mantissa == 0 ? INFINITY : NAN;
   else magnitude = std::ldexp(static_cast<float>(1024 + mantissa), exponent - 25);  // 1.m × 2^(e-15)
   return (h & 0x8000) ? -magnitude : magnitude;
+}
+
+// float32 -> half, rounded to the nearest half, ties to the even one (what torch's .half() does).
+// A float32 has 23 mantissa bits, a half 10: the 13 bits dropped decide the rounding. Too large
+// for a half (≥ 65520) becomes ±inf, too small ones become subnormal halfs or ±0.
+inline uint16_t f32_to_f16(float value) {
+  const uint32_t bits = std::bit_cast<uint32_t>(value);
+  const auto sign = static_cast<uint16_t>((bits >> 16) & 0x8000);
+  const float magnitude = std::fabs(value);
+  if (std::isnan(value)) return sign | 0x7E00;
+  if (magnitude >= 65520.0f) return sign | 0x7C00;  // 65504 (the largest half) + half a step rounds up
+  // The half's spacing near `magnitude`: 2^(e-10) for a normal half of exponent e, 2^-24 below
+  // 2^-14 (subnormals). Count in those units, round half to even, and the count is the code:
+  // exponent and mantissa bits follow each other, so code 1024 is 2^-14, 2048 is 2^-13, ...
+  const int exponent = std::max(std::ilogb(magnitude), -14);  // ilogb(0) is very negative: clamp
+  const float units = std::ldexp(magnitude, 10 - exponent);    // in [1024, 2048) for a normal half
+  const auto rounded = static_cast<uint32_t>(std::nearbyint(units));  // ties to even (default rounding)
+  return sign | static_cast<uint16_t>(((exponent + 14) << 10) + rounded);
 }
 
 // bfloat16 is the top half of a float32 (same 8 exponent bits), so widening is a shift.

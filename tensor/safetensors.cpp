@@ -12,7 +12,7 @@
 
 #include "json/parse.h"  // defines: parse_json, json_excerpt
 #include "tensor/error.h"
-#include "tensor/half.h"         // defines: load, f16_to_f32, bf16_to_f32
+#include "tensor/half.h"         // defines: load, f16_to_f32, bf16_to_f32, f32_to_f16
 #include "tensor/mapped_file.h"  // defines: map_file, hold_bytes
 
 namespace bertlab {
@@ -211,8 +211,13 @@ IntTensor SafetensorsFile::int_tensor(const std::string& name) const {
 
 // ---- Writing ------------------------------------------------------------------------------------
 
-void SafetensorsWriter::add(const std::string& name, const Tensor& tensor) {
-  add_bytes(name, "F32", tensor.shape(), tensor.data(), tensor.numel() * sizeof(float));
+void SafetensorsWriter::add(const std::string& name, const Tensor& tensor, const std::string& dtype) {
+  BERT_CHECK(dtype == "F32" || dtype == "F16", "SafetensorsWriter: tensor '{}': cannot write dtype {}: expected F32 "
+             "or F16", name, dtype);
+  if (dtype == "F32") return add_bytes(name, dtype, tensor.shape(), tensor.data(), tensor.numel() * sizeof(float));
+  std::vector<uint16_t> halfs(tensor.numel());
+  for (int64_t i = 0; i < tensor.numel(); ++i) halfs[i] = f32_to_f16(tensor.data()[i]);
+  add_bytes(name, dtype, tensor.shape(), halfs.data(), halfs.size() * sizeof(uint16_t));
 }
 
 void SafetensorsWriter::add(const std::string& name, const IntTensor& ids) {

@@ -67,13 +67,15 @@ class SafetensorsFile {
 // ---- Writing -------------------------------------------------------------------------------
 //   SafetensorsWriter writer;
 //   writer.add("classifier.weight", w);         // F32
+//   writer.add("classifier.bias", b, "F16");    // F16: rounded to half precision
 //   writer.add("input_ids", ids);               // I64
 //   writer.metadata["format"] = "pt";
 //   writer.save("model.safetensors");
 class SafetensorsWriter {
  public:
-  // add() copies the numbers now: later changes to the tensor do not reach the file.
-  void add(const std::string& name, const Tensor& tensor);
+  // add() copies the numbers now: later changes to the tensor do not reach the file. dtype "F16"
+  // stores each float rounded to a half (tensor/half.h): half the bytes, ~3 significant digits.
+  void add(const std::string& name, const Tensor& tensor, const std::string& dtype = "F32");
   void add(const std::string& name, const IntTensor& ids);
   // Tensors go in name order; the header is padded with spaces to a multiple of 8 bytes so
   // the data starts aligned. Written to `path.tmp`, then renamed: a crash never leaves a

@@ -8,6 +8,7 @@
 #include "bert/for_masked_lm.h"
 #include "bert/for_question_answering.h"
 #include "pipelines/forward_outputs.h"
+#include "tensor/half.h"  // defines: f16_to_f32, f32_to_f16
 #include "tests/support/all_close.h"
 #include "tests/support/fixtures.h"
 #include "tests/tokenizer/tiny_vocab.h"  // defines: ScratchDir
@@ -81,6 +82,31 @@ TEST_CASE("save_pretrained: a saved model loads back with identical outputs", "[
   CHECK(BertConfig::from_json_file(out_dir / "config.json").architectures ==
         std::vector<std::string>{"BertForMaskedLM"});
   std::filesystem::remove_all(out_dir);
+}
+
+TEST_CASE("save_pretrained float16: every weight is its nearest half, and the config says float16",
+          "[bert][golden]") {
+  auto dir = fixture("models/tiny-bert");
+  if (!dir) return;
+  auto model = from_pretrained<BertForMaskedLM>(*dir);
+  ScratchDir out("save_pretrained_f16");
+  save_pretrained(*model, model->bert.config, out.path, "float16");
+  CHECK(BertConfig::from_json_file(out.path / "config.json").torch_dtype == "float16");
+  const SafetensorsFile file = SafetensorsFile::open(out.path / "model.safetensors");
+  auto again = from_pretrained<BertForMaskedLM>(out.path.string());
+  const auto saved = model->named_parameters(), loaded = again->named_parameters();
+  REQUIRE(saved.size() == loaded.size());
+  for (size_t i = 0; i < saved.size(); ++i) {
+    const auto& [name, p] = saved[i];
+    CAPTURE(name);
+    CHECK(file.entry(name).dtype == "F16");
+    std::vector<float> rounded = p.to_vector();
+    for (float& x : rounded) x = f16_to_f32(f32_to_f16(x));
+    CHECK(loaded[i].first == name);
+    CHECK(loaded[i].second.to_vector() == rounded);
+  }
+  REQUIRE_THROWS_WITH(save_pretrained(*model, model->bert.config, out.path, "bfloat16"),
+                      Catch::Contains("torch_dtype \"bfloat16\""));
 }
 
 TEST_CASE("from_pretrained: legacy names load as in transformers (gamma/beta, decoder, position_ids)",

@@ -15,6 +15,7 @@
 #include <map>
 
 #include "tensor/error.h"            // defines: Error (and brings in fmt)
+#include "tensor/half.h"             // defines: f16_to_f32, f32_to_f16
 #include "tests/support/fixtures.h"  // defines: fixture
 
 namespace fs = std::filesystem;
@@ -114,6 +115,51 @@ TEST_CASE("SafetensorsWriter: rejects reused names and unwritable paths", "[safe
   REQUIRE_THROWS_WITH(writer.add("__metadata__", Tensor::scalar(2)), Contains("reserved"));
   REQUIRE_THROWS_WITH(writer.save("/nonexistent-dir/out.safetensors"),
                       Contains("/nonexistent-dir/out.safetensors") && Contains("cannot write"));
+}
+
+TEST_CASE("f32_to_f16: every half comes back as itself; a value between two halfs goes to the nearer, ties to even",
+          "[safetensors]") {
+  int64_t not_itself = 0;
+  for (uint32_t h = 0; h <= 0xFFFF; ++h) {
+    const bool nan = (h & 0x7C00) == 0x7C00 && (h & 0x3FF) != 0;
+    const uint16_t back = f32_to_f16(f16_to_f32(static_cast<uint16_t>(h)));
+    if (nan ? (back & 0x7C00) != 0x7C00 || (back & 0x3FF) == 0 : back != h) ++not_itself;
+  }
+  CHECK(not_itself == 0);
+  // Neighbours a < b (0x7BFF is the largest finite half): their midpoint is exact in float32.
+  int64_t wrong = 0;
+  for (uint16_t h = 0; h < 0x7BFF; ++h) {
+    const float a = f16_to_f32(h), b = f16_to_f32(h + 1), mid = (a + b) / 2;
+    const uint16_t even = (h % 2 == 0) ? h : h + 1;
+    for (const float sign : {1.0f, -1.0f}) {
+      const uint16_t s = sign < 0 ? 0x8000 : 0;
+      wrong += f32_to_f16(sign * mid) != (s | even);
+      wrong += f32_to_f16(sign * std::nextafter(mid, 0.0f)) != (s | h);
+      wrong += f32_to_f16(sign * std::nextafter(mid, INFINITY)) != (s | (h + 1));
+    }
+  }
+  CHECK(wrong == 0);
+  CHECK(f32_to_f16(std::nextafter(65520.0f, 0.0f)) == 0x7BFF);  // just under 65504 + half a step
+  CHECK(f32_to_f16(65520.0f) == 0x7C00);                          // the tie rounds to "even": infinity
+  CHECK(f32_to_f16(-1e10f) == 0xFC00);
+  CHECK(f32_to_f16(std::ldexp(1.0f, -25)) == 0x0000);  // halfway between 0 and the smallest subnormal
+  CHECK(f32_to_f16(-1e-30f) == 0x8000);                 // -0 keeps its sign
+}
+
+TEST_CASE("SafetensorsWriter: F16 stores each float rounded to a half, in half the bytes", "[safetensors]") {
+  const fs::path path = temp_file("f16.safetensors");
+  SafetensorsWriter writer;
+  // 1 + 2^-11 is halfway between the halfs 1 and 1 + 2^-10: to even, 1. 70000 is past 65504: inf.
+  writer.add("w", Tensor::from_vector({1.0f, 1.0f + std::ldexp(1.0f, -11), 1.0f / 3, 70000.0f, -0.0f}, {5}), "F16");
+  REQUIRE_THROWS_WITH(writer.add("b", Tensor::scalar(1), "BF16"), Contains("tensor 'b'") && Contains("BF16"));
+  writer.save(path);
+  const SafetensorsFile file = SafetensorsFile::open(path);
+  CHECK(file.entry("w").dtype == "F16");
+  CHECK(file.entry("w").end - file.entry("w").begin == 10);
+  const std::vector<float> got = file.tensor("w").to_vector();
+  CHECK(got == std::vector<float>{1.0f, 1.0f, 0.333251953125f, INFINITY, 0.0f});  // 0x3555 is 1/3's nearest half
+  CHECK(std::signbit(got[4]));
+  fs::remove(path);
 }
 
 // ---- Reading what we did not write -----------------------------------------------------------
