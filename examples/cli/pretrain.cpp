@@ -5,7 +5,8 @@
 // is a preset (tiny, mini) or a config.json. The first --validation-split-percentage % of the
 // lines are held out for eval_loss and eval_accuracy (the share of masked tokens guessed right).
 // The output is a HF model folder (config.json with BertForMaskedLM, model.safetensors,
-// vocab.txt) for `bertlab fill-mask`, `bertlab finetune-*` and transformers' from_pretrained.
+// vocab.txt) for `bertlab fill-mask`, `bertlab finetune-*` and transformers' from_pretrained;
+// --save-dtype float16 stores it in half the bytes (models/bertlab-mini was made so).
 #include <fmt/format.h>
 
 #include "bert/for_masked_lm.h"             // defines: BertForMaskedLM
@@ -25,7 +26,7 @@ namespace fs = std::filesystem;
 struct PretrainOptions {
   TrainingOptions train;
   std::vector<std::string> corpus;
-  std::string tokenizer, config = "tiny";
+  std::string tokenizer, config = "tiny", save_dtype = "float32";
   bool whole_word_mask = false, line_by_line = false;
   double mlm_probability = 0.15;
   int64_t validation_split_percentage = 5;
@@ -94,7 +95,7 @@ void run_pretrain(const PretrainOptions& o) {
       evaluate);
   trainer.train(o.train.resume.empty() ? std::nullopt : std::optional<fs::path>(o.train.resume));
   for (const auto& [name, value] : trainer.last_metrics()) fmt::print("{} = {:.4f}\n", name, value);
-  save_finetuned(model, config, o.tokenizer, o.train.output, std::nullopt);
+  save_finetuned(model, config, o.tokenizer, o.train.output, std::nullopt, o.save_dtype);
 }
 
 }  // namespace
@@ -116,6 +117,10 @@ void add_pretrain_command(CLI::App& app) {
   cmd->add_flag("--whole-word-mask", opt->whole_word_mask, "mask all pieces of a word together (DataCollatorForWholeWordMask)");
   cmd->add_flag("--line-by-line", opt->line_by_line, "one example per line, padded, instead of blocks of --max-length");
   cmd->add_option("--mlm-probability", opt->mlm_probability, "share of tokens to predict")->capture_default_str();
+  cmd->add_option("--save-dtype", opt->save_dtype,
+                  "dtype of the saved model.safetensors: float16 halves its size (checkpoints stay float32)")
+      ->check(CLI::IsMember({"float32", "float16"}))
+      ->capture_default_str();
   cmd->add_option("--validation-split-percentage", opt->validation_split_percentage,
                   "percent of the lines (the first ones) held out for evaluation")->capture_default_str();
   cmd->callback([opt] { run_pretrain(*opt); });

@@ -72,16 +72,18 @@ std::optional<peft::LoraConfig> apply_lora_option(nn::Module& model, const Train
 }
 
 void save_finetuned(nn::Module& model, const bert::BertConfig& config, const fs::path& model_folder,
-                    const fs::path& output, const std::optional<peft::LoraConfig>& lora) {
+                    const fs::path& output, const std::optional<peft::LoraConfig>& lora,
+                    const std::string& torch_dtype) {
   if (lora) {
     peft::save_adapter(model, *lora, output / "adapter");
     peft::merge_and_unload(model);
   }
-  bert::save_pretrained(model, config, output);
+  bert::save_pretrained(model, config, output, torch_dtype);
   for (const char* file : {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"})
     if (fs::exists(model_folder / file) && !fs::equivalent(model_folder, output))
       fs::copy_file(model_folder / file, output / file, fs::copy_options::overwrite_existing);
-  if (fs::exists(output / "history.jsonl"))  // the training curves, next to the checkpoints
+  // The training curves, next to the checkpoints (a run resumed at its last step logged nothing new).
+  if (fs::exists(output / "history.jsonl") && fs::file_size(output / "history.jsonl") > 0)
     viz::write_history_plot(output / "history.jsonl", output / "history.svg");
   fmt::print("saved the model to {}\n", output.string());
 }

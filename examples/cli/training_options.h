@@ -39,8 +39,10 @@ std::optional<peft::LoraConfig> apply_lora_option(nn::Module& model, const Train
 // save_pretrained into `output`, plus the tokenizer files of the starting model folder, so the
 // folder is complete for `bertlab classify/qa` and for transformers. A LoRA run also saves the
 // PEFT adapter in output/adapter, then merges it, so `output` is a plain model. The training
-// curves of output/history.jsonl are drawn into output/history.svg.
+// curves of output/history.jsonl are drawn into output/history.svg. torch_dtype: the weights'
+// dtype in model.safetensors (float32, or float16 for half the size); checkpoints stay float32.
 void save_finetuned(nn::Module& model, const bert::BertConfig& config, const std::filesystem::path& model_folder,
-                    const std::filesystem::path& output, const std::optional<peft::LoraConfig>& lora);
+                    const std::filesystem::path& output, const std::optional<peft::LoraConfig>& lora,
+                    const std::string& torch_dtype = "float32");
 
 }  // namespace bertlab::cli

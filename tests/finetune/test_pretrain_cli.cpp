@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "tensor/half.h"                // defines: f16_to_f32, f32_to_f16
+#include "tensor/safetensors.h"         // defines: SafetensorsFile
 #include "tests/support/fixtures.h"      // defines: skip_or_fail, report_skip
 #include "tests/support/run_bertlab.h"   // defines: run_bertlab, run_program, read_file
 #include "tests/tokenizer/tiny_vocab.h"  // defines: ScratchDir
@@ -66,6 +68,30 @@ TEST_CASE("bertlab pretrain: a HF model folder with history and checkpoint, that
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.err, Contains("--config: expected tiny, mini or a config.json file, got \"huge\""));
 
+}
+
+TEST_CASE("bertlab pretrain --save-dtype float16: resuming the finished run writes the same model in half the bytes",
+          "[finetune][pretrain]") {
+  testing::ScratchDir dir("pretrain_f16");
+  const fs::path out = dir.path / "model";
+  REQUIRE(short_pretraining(out).exit_code == 0);
+  const std::vector<float> f32 = SafetensorsFile::open(out / "model.safetensors").tensor("cls.predictions.bias").to_vector();
+  const auto f32_bytes = fs::file_size(out / "model.safetensors");
+  // The run's last checkpoint, resumed with nothing left to train: only the final save is new.
+  const testing::Run run = testing::run_bertlab(fmt::format(
+      R"(pretrain --corpus "{}" --tokenizer "{}" --config tiny --out "{}" --steps 4 --batch-size 4 --max-length 16 )"
+      R"(--validation-split-percentage 20 --resume "{}" --save-dtype float16)",
+      kPretrainCorpus.string(), kPretrainTokenizer.string(), out.string(), (out / "checkpoint-4").string()));
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  const SafetensorsFile f16 = SafetensorsFile::open(out / "model.safetensors");
+  CHECK(f16.entry("cls.predictions.bias").dtype == "F16");
+  std::vector<float> rounded = f32;
+  for (float& x : rounded) x = f16_to_f32(f32_to_f16(x));
+  CHECK(f16.tensor("cls.predictions.bias").to_vector() == rounded);
+  CHECK(fs::file_size(out / "model.safetensors") < f32_bytes / 2 + 4096);  // + the header
+  CHECK(nlohmann::json::parse(testing::read_file(out / "config.json")).at("torch_dtype") == "float16");
+  CHECK(fs::exists(out / "history.svg"));
 }
 
 TEST_CASE("bertlab pretrain: transformers loads the folder with the same logits and fill-mask scores",
