@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "hub/bundled.h"   // defines: bundled_model
 #include "hub/cache.h"     // defines: hub_cache_dir, hub_endpoint, hub_offline, is_repo_id, RepoCache, FileLock
 #include "hub/download.h"  // defines: fetch_metadata, download_file
 #include "hub/error.h"     // defines: HubError, NetworkError
@@ -116,6 +117,8 @@ fs::path resolve_model(const std::string& name_or_path, const std::vector<std::s
     check_regular_files(name_or_path, files, caller);
     return name_or_path;
   }
+  if (const auto folder = bundled_model(name_or_path))  // "bertlab-mini": one of bertlab's own, no hub needed
+    return resolve_model(folder->string(), required_files, optional_files, caller, one_of);
   if (!is_repo_id(name_or_path))
     throw HubError(fmt::format("{}: model not found: expected a folder or a hub name such as \"bert-base-uncased\", "
                                "got \"{}\", which is neither an existing path nor a valid repo id. "

@@ -5,10 +5,12 @@
 //   resolve_model("bert-base-uncased", {"config.json"}, {}, "from_pretrained", weights)
 //     -> ~/.cache/huggingface/hub/models--bert-base-uncased/snapshots/<commit>/
 //
-// In order: (1) an existing local path is used as it is; (2) a hub name ("bert-base-uncased",
-// "google/bert_uncased_L-2_H-128_A-2") whose files are all in the HuggingFace cache is used from
-// there, without touching the network; (3) otherwise the missing files are downloaded from
-// $HF_ENDPOINT/<repo>/resolve/main/<file> into that cache (cache.h), unless HF_HUB_OFFLINE=1.
+// In order: (1) an existing local path is used as it is; (2) one of bertlab's own models
+// ("bertlab-mini", hub/bundled.h) is used from the repository or the install; (3) a hub name
+// ("bert-base-uncased", "google/bert_uncased_L-2_H-128_A-2") whose files are all in the
+// HuggingFace cache is used from there, without touching the network; (4) otherwise the missing
+// files are downloaded from $HF_ENDPOINT/<repo>/resolve/main/<file> into that cache (cache.h),
+// unless HF_HUB_OFFLINE=1.
 // docs/models.md explains the environment variables and how to work without a network.
 #pragma once
 

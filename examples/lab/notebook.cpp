@@ -1,12 +1,15 @@
 // Cell headers, loading with a setup hint, and the lab programs' main (see notebook.h).
-#include "examples/lab/notebook.h"  // defines: cell, out, load_tokenizer, run_step
+#include "examples/lab/notebook.h"  // defines: cell, out, fall_back_to_offline_model, load_tokenizer, run_step
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
+#include "hub/bundled.h"   // defines: kBundledModels
 #include "hub/error.h"     // defines: HubError
+#include "hub/resolve.h"   // defines: resolve_model
 #include "tensor/error.h"  // defines: Error
 
 namespace bertlab::lab {
@@ -38,7 +41,11 @@ bool model_missing(const std::string& model, const std::exception& error) {
 }  // namespace
 
 void throw_with_setup_hint(const std::string& model, const std::exception& error) {
-  if (!model_missing(model, error)) throw;  // called in a catch block: the original error, unchanged
+  // Called in a catch block: rethrows the original error, unchanged. A bundled model's own error
+  // (hub/bundled.h) already says how to restore it; the hub hints below are not for it.
+  const bool bundled = std::find(std::begin(hub::kBundledModels), std::end(hub::kBundledModels), model) !=
+                       std::end(hub::kBundledModels);
+  if (!model_missing(model, error) || bundled) throw;
   // A Hub name ("google-bert/bert-base-uncased") lives in the cache as models--google-bert--bert-base-uncased.
   const bool is_path = model.empty() || model[0] == '.' || model[0] == '/' || std::filesystem::exists(model);
   std::string hub_name = is_path ? kDefaultModel : model, cache_name = hub_name;
@@ -55,6 +62,19 @@ void throw_with_setup_hint(const std::string& model, const std::exception& error
       "  * or, with no checkpoint and no network, `./build/examples/bertlab demo` trains a tiny BERT from scratch, "
       "offline.",
       error.what(), hub_name, cache_name));
+}
+
+void fall_back_to_offline_model(LabOptions& options) {
+  try {
+    hub::resolve_model(kDefaultModel, {"config.json", "vocab.txt"}, {}, "lab",
+                       {"model.safetensors", "pytorch_model.bin"});
+  } catch (const hub::HubError&) {
+    std::cout << fmt::format("{} was not found; the lab runs on {}, trained by `bertlab pretrain` on 16 "
+                             "children's books from Project Gutenberg (models/{}/README.md); its numbers differ "
+                             "from the notebook's.\n",
+                             kDefaultModel, kOfflineModel, kOfflineModel);
+    options.model = kOfflineModel;
+  }
 }
 
 tokenizer::BertTokenizer load_tokenizer(const std::string& model) {
@@ -81,6 +101,7 @@ int run_step(int argc, char** argv, Step step) {
     return usage_error ? 2 : 0;
   }
   try {
+    if (!model_given) fall_back_to_offline_model(options);
     step(options);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -22,6 +22,9 @@
 namespace bertlab::lab {
 
 inline constexpr const char* kDefaultModel = "bert-base-uncased";
+// What the lab runs on when bert-base-uncased is neither cached nor downloadable: bertlab's own
+// small model, trained by `bertlab pretrain` on bert-base-uncased's vocabulary (models/bertlab-mini).
+inline constexpr const char* kOfflineModel = "bertlab-mini";
 
 // A cell's input (Python, one or more lines), after a blank line.
 void cell(int number, std::string_view python);
@@ -43,6 +46,12 @@ struct LabOptions {
   std::string attn_implementation = "sdpa";
 };
 
+// Before the first step, when the user named no model: if bert-base-uncased cannot be had (not in
+// the cache, no network), announce it in one line and switch `options.model` to bertlab-mini. The
+// tokenizer cells print the notebook's output either way (same vocabulary); the model's numbers
+// differ. With bert-base-uncased at hand nothing changes.
+void fall_back_to_offline_model(LabOptions& options);
+
 // BertModel.from_pretrained(model, attn_implementation=...), or BertForMaskedLM's.
 template <typename M>
 std::unique_ptr<M> load_model(const LabOptions& options) {
@@ -58,7 +67,8 @@ std::unique_ptr<M> load_model(const LabOptions& options) {
 }
 
 // main() of a lab program: `[model] [--attn-implementation eager|sdpa]` (model default
-// bert-base-uncased); errors are printed as by the CLI, with exit code 1.
+// bert-base-uncased, or bertlab-mini when that cannot be had); errors are printed as by the CLI,
+// with exit code 1.
 using Step = void (*)(const LabOptions& options);
 int run_step(int argc, char** argv, Step step);
 

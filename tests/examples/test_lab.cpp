@@ -14,6 +14,7 @@
 #include "examples/lab/python_print.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/run_bertlab.h"  // defines: run_bertlab, Run
+#include "tests/tokenizer/tiny_vocab.h"  // defines: ScratchDir
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
@@ -179,19 +180,53 @@ TEST_CASE("bertlab lab: reproduces the notebook with bert-base-uncased from the 
   }
 }
 
-TEST_CASE("bertlab lab: with no checkpoint it says how to get one and exits non-zero", "[lab][cli]") {
-  const fs::path empty = fs::temp_directory_path() / "bertlab_empty_hf_cache";
-  fs::create_directories(empty);
-  // An empty cache, no network: what a fresh clone sees.
-  const Run run = run_bertlab(
-      "lab", fmt::format("HF_HUB_CACHE=\"{}\" HF_HOME=\"{}\" HF_HUB_OFFLINE=1 HF_ENDPOINT=http://127.0.0.1:9",
-                         empty.string(), empty.string()));
-  fs::remove_all(empty);
+// An empty HF cache and no network: what a learner's fresh clone sees.
+std::string offline_env(const fs::path& empty_cache) {
+  return fmt::format("HF_HUB_CACHE=\"{}\" HF_HOME=\"{}\" HF_HUB_OFFLINE=1 HF_ENDPOINT=http://127.0.0.1:9",
+                     empty_cache.string(), empty_cache.string());
+}
+
+TEST_CASE("bertlab lab: a model named but not there: it says how to get one and exits non-zero", "[lab][cli]") {
+  bertlab::testing::ScratchDir empty("lab_named_model_cache");
+  const Run run = run_bertlab("lab --model bert-base-uncased", offline_env(empty.path));
   CHECK(run.exit_code != 0);
   CHECK_THAT(run.err, Contains("error: "));
   CHECK_THAT(run.err, Contains("--model <folder>"));
   CHECK_THAT(run.err, Contains("models--bert-base-uncased/snapshots/"));
   CHECK_THAT(run.err, Contains("./build/examples/bertlab demo"));
+}
+
+TEST_CASE("bertlab lab: offline without bert-base-uncased it runs on bertlab-mini and says so first", "[lab][cli]") {
+  bertlab::testing::ScratchDir empty("lab_offline_cache");
+  const Run run = run_bertlab("lab", offline_env(empty.path));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.rfind("bert-base-uncased was not found; the lab runs on bertlab-mini, trained by `bertlab pretrain` "
+                      "on 16 children's books from Project Gutenberg (models/bertlab-mini/README.md); its numbers "
+                      "differ from the notebook's.\n",
+                      0) == 0);
+  check_tokenizer_cells(run.out);  // bert-base-uncased's vocabulary: the notebook's ids, exactly
+  CHECK_THAT(run.out, Contains("Embedding(30522, 128, padding_idx=0)"));
+  CHECK_THAT(run.out, Contains("In [17]: print(masked_positions)\n[2, 1, 2, 2, 6]\n"));
+  // The model card quotes In [19]'s answers: they must be what the lab prints.
+  std::ifstream card(fs::path(BERTLAB_SOURCE_DIR) / "models" / "bertlab-mini" / "README.md");
+  const std::string text((std::istreambuf_iterator<char>(card)), {});
+  const size_t block = text.find("In [19]:");
+  REQUIRE(block != std::string::npos);
+  const std::string quoted = text.substr(block, text.find("```", block) - block);  // the quoted output only
+  const auto sentences = parse_predictions(run.out), in_card = parse_predictions(quoted);
+  REQUIRE(sentences.size() == 5);
+  REQUIRE(in_card.size() == 5);
+  for (size_t s = 0; s < 5; ++s) {
+    REQUIRE(sentences[s].size() == 5);
+    REQUIRE(in_card[s].size() == 5);
+    for (size_t i = 0; i < 5; ++i) {
+      CAPTURE(s, i);
+      CHECK(sentences[s][i].first == in_card[s][i].first);
+      // 6 printed decimals; another CPU's kernels may sum in another order and move the last one.
+      CHECK(sentences[s][i].second == Approx(in_card[s][i].second).margin(1.5e-6));
+    }
+  }
 }
 
 TEST_CASE("bertlab fill-mask: a text without a mask token is a clear error", "[lab][cli]") {
