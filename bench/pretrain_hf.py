@@ -11,7 +11,8 @@ Blocks: each line tokenized with [CLS] ... [SEP], concatenated and cut into --ma
 per 1000 lines (datasets' map batch size), as bertlab's finetune/mlm_data.cpp. What differs: the
 initial weights, the data order and the masks come from torch's and Python's generators, so the
 curves agree in shape, not number for number. At the end: a fill-mask of two sentences and the
-wall time. Not needed by the build or the tests (docs/pretraining.md quotes what it printed).
+wall time. Not needed by the build or the tests (docs/pretraining.md quotes a run of its first
+version, which cut the text into blocks in one piece).
 """
 import argparse
 import glob
