@@ -117,7 +117,7 @@ TEST_CASE("SafetensorsWriter: rejects reused names and unwritable paths", "[safe
                       Contains("/nonexistent-dir/out.safetensors") && Contains("cannot write"));
 }
 
-TEST_CASE("f32_to_f16: every half comes back as itself; a value between two halfs goes to the nearer, ties to even",
+TEST_CASE("f32_to_f16: every half comes back as itself, a value between two halfs goes to the nearer, ties to even",
           "[safetensors]") {
   int64_t not_itself = 0;
   for (uint32_t h = 0; h <= 0xFFFF; ++h) {
