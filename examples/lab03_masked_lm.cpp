@@ -13,7 +13,7 @@
 
 #include "pipelines/fill_mask.h"             // defines: mask_positions, top_k_probabilities
 #include "pipelines/return_tensors.h"        // defines: return_tensors
-#include "examples/lab/notebook.h"      // defines: cell, load_tokenizer, load_model, run_step
+#include "examples/lab/notebook.h"      // defines: cell, load_tokenizer, load_model, run_step, kMaskedSents
 #include "examples/lab/steps.h"         // defines: lab03_masked_lm
 #include "tensor/autograd.h"            // defines: NoGradGuard
 
@@ -27,12 +27,7 @@ void lab03_masked_lm(const LabOptions& options) {
   const std::unique_ptr<bert::BertForMaskedLM> mlm_model = load_model<bert::BertForMaskedLM>(options);
 
   // The subject (or object) of each sentence is hidden.
-  const std::vector<std::string> masked_sents = {
-      "The [MASK] slept peacefully on the warm, sunlit windowsill",
-      "[MASK] smiled brightly at her reflection in the mirror",
-      "The [MASK] eagerly wagged its tail, waiting for a treat",
-      "The [MASK] lay open on the table, its pages fluttering in the breeze",
-      "The scent of freshly baked [MASK] filled the kitchen"};
+  const std::vector<std::string>& masked_sents = kMaskedSents;
   std::vector<std::string> quoted;
   for (const std::string& sent : masked_sents) quoted.push_back(fmt::format("\"{}\"", sent));
   cell(15, fmt::format("masked_sents = [{}]", fmt::join(quoted, ",\n                ")));

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include <type_traits>
+#include <vector>
 
 #include "bert/checkpoint.h"           // defines: from_pretrained
 #include "bert/model.h"                // defines: BertModel
@@ -25,6 +26,15 @@ inline constexpr const char* kDefaultModel = "bert-base-uncased";
 // What the lab runs on when bert-base-uncased is neither cached nor downloadable: bertlab's own
 // small model, trained by `bertlab pretrain` on bert-base-uncased's vocabulary (models/bertlab-mini).
 inline constexpr const char* kOfflineModel = "bertlab-mini";
+
+// The notebook's five sentences with a word hidden (In [15]): lab 03 fills them in with
+// bert-base-uncased, lab 06 with the BERT it pretrains.
+inline const std::vector<std::string> kMaskedSents = {
+    "The [MASK] slept peacefully on the warm, sunlit windowsill",
+    "[MASK] smiled brightly at her reflection in the mirror",
+    "The [MASK] eagerly wagged its tail, waiting for a treat",
+    "The [MASK] lay open on the table, its pages fluttering in the breeze",
+    "The scent of freshly baked [MASK] filled the kitchen"};
 
 // A cell's input (Python, one or more lines), after a blank line.
 void cell(int number, std::string_view python);

@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "examples/lab/python_print.h"  // defines: torch_repr
+#include "tests/support/page_quotes.h"  // defines: quoted_output_lines
 #include "tests/support/run_bertlab.h"  // defines: run_program, read_file
 
 namespace fs = std::filesystem;
@@ -68,23 +69,6 @@ double lab04_half_unit(const std::string& printed) {
 // of size ~1, summed in another order) plus the rounding of the printed digits.
 bool lab04_close(const std::string& printed, double torch) {
   return std::fabs(std::stod(printed) - torch) <= 1e-4 * std::fabs(torch) + 1e-6 + lab04_half_unit(printed);
-}
-
-// The output lines a page quotes: those of its fenced blocks without a language (python, cpp and
-// sh blocks are code).
-std::vector<std::string> lab04_quoted_lines(const fs::path& page) {
-  std::vector<std::string> quoted;
-  std::istringstream lines(bertlab::testing::read_file(page));
-  bool in_block = false, output = false;
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("```", 0) == 0) {
-      output = !in_block && line == "```";
-      in_block = !in_block;
-    } else if (in_block && output && !line.empty()) {
-      quoted.push_back(line);
-    }
-  }
-  return quoted;
 }
 
 }  // namespace
@@ -181,7 +165,7 @@ TEST_CASE("lab04: one training step on tiny-bert gives PyTorch's numbers, and th
       for (const std::string& line : lines) printed.push_back(lab04_numbers(line));
     for (const char* lang : {"en", "ko"}) {
       const fs::path page = fs::path(BERTLAB_SOURCE_DIR) / "docs" / "labs" / lang / "04-training-step.md";
-      const std::vector<std::string> quoted = lab04_quoted_lines(page);
+      const std::vector<std::string> quoted = bertlab::testing::quoted_output_lines(page);
       CAPTURE(page.string());
       CHECK(quoted.size() >= golden["grad_norms"].size() + 4);  // labels, loss, Out[23], the norms, In [26]
       for (const std::string& line : quoted) {
