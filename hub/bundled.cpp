@@ -1,4 +1,4 @@
-#include "hub/bundled.h"  // defines: bundled_model
+#include "hub/bundled.h"  // defines: is_bundled_model, bundled_model
 
 #include <fmt/format.h>
 
@@ -12,9 +12,12 @@ namespace bertlab::hub {
 
 namespace fs = std::filesystem;
 
+bool is_bundled_model(const std::string& name) {
+  return std::find(std::begin(kBundledModels), std::end(kBundledModels), name) != std::end(kBundledModels);
+}
+
 std::optional<fs::path> bundled_model(const std::string& name) {
-  if (std::find(std::begin(kBundledModels), std::end(kBundledModels), name) == std::end(kBundledModels))
-    return std::nullopt;
+  if (!is_bundled_model(name)) return std::nullopt;
   // An install puts the program in <prefix>/bin and the models in <prefix>/share/bertlab/models
   // (CMakeLists.txt's install rules); /proc/self/exe is the running program, wherever it was started from.
   std::error_code error;

@@ -17,6 +17,9 @@ namespace bertlab::hub {
 
 inline constexpr const char* kBundledModels[] = {"bertlab-mini"};
 
+// Whether `name` is one of kBundledModels ("bertlab-mini": yes; "bert-base-uncased": no).
+bool is_bundled_model(const std::string& name);
+
 // The folder of a bundled model: next to the running program's install (../share/bertlab/models/),
 // else in the source tree the program was built from. std::nullopt when `name` is not a bundled
 // model; a HubError naming both places when it is one but neither holds it.

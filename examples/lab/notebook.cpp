@@ -3,11 +3,10 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
-#include "hub/bundled.h"   // defines: kBundledModels
+#include "hub/bundled.h"   // defines: is_bundled_model
 #include "hub/error.h"     // defines: HubError
 #include "hub/resolve.h"   // defines: resolve_model
 #include "tensor/error.h"  // defines: Error
@@ -43,9 +42,7 @@ bool model_missing(const std::string& model, const std::exception& error) {
 void throw_with_setup_hint(const std::string& model, const std::exception& error) {
   // Called in a catch block: rethrows the original error, unchanged. A bundled model's own error
   // (hub/bundled.h) already says how to restore it; the hub hints below are not for it.
-  const bool bundled = std::find(std::begin(hub::kBundledModels), std::end(hub::kBundledModels), model) !=
-                       std::end(hub::kBundledModels);
-  if (!model_missing(model, error) || bundled) throw;
+  if (!model_missing(model, error) || hub::is_bundled_model(model)) throw;
   // A Hub name ("google-bert/bert-base-uncased") lives in the cache as models--google-bert--bert-base-uncased.
   const bool is_path = model.empty() || model[0] == '.' || model[0] == '/' || std::filesystem::exists(model);
   std::string hub_name = is_path ? kDefaultModel : model, cache_name = hub_name;
