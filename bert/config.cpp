@@ -202,7 +202,7 @@ std::string BertConfig::to_json_string() const {
             {"position_embedding_type", position_embedding_type},
             {"use_cache", use_cache},
             {"classifier_dropout", classifier_dropout ? json(*classifier_dropout) : json(nullptr)},
-            {"torch_dtype", torch_dtype.empty() ? "float32" : torch_dtype}};
+            {"torch_dtype", torch_dtype}};
   if (!id2label.empty()) {
     json id2, label2;
     for (size_t i = 0; i < id2label.size(); ++i) {

@@ -40,7 +40,7 @@ struct BertConfig {
   bool use_cache = true;
   std::optional<double> classifier_dropout;  // null: use hidden_dropout_prob
   bool gradient_checkpointing = false;      // accepted for old configs; not implemented
-  std::string torch_dtype;                  // informational
+  std::string torch_dtype = "float32";      // the weights' dtype in model.safetensors (save_pretrained sets it)
   std::string transformers_version;         // informational
   std::vector<std::string> id2label;        // class names; its size is num_labels
   int64_t num_labels() const { return id2label.empty() ? 2 : static_cast<int64_t>(id2label.size()); }

@@ -27,7 +27,7 @@
 #include "examples/lab/notebook.h"         // defines: cell, load_tokenizer, load_model, kMaskedSents
 #include "examples/lab/python_print.h"     // defines: python_repr
 #include "finetune/mlm_data.h"             // defines: read_text_lines, split_validation, mlm_examples
-#include "finetune/pretraining.h"          // defines: MlmData, pretraining_step, evaluate_mlm, unigram_entropy
+#include "finetune/pretraining.h"          // defines: MlmData, pretraining_step, evaluate_mlm, token_counts, unigram_entropy
 #include "finetune/trainer.h"              // defines: Trainer, TrainingArguments
 #include "pipelines/fill_mask.h"           // defines: fill_mask
 #include "tensor/error.h"                  // defines: BERT_CHECK
@@ -223,17 +223,6 @@ void compare_tokenizers(const tokenizer::BertTokenizer& ours, const fs::path& to
   std::cout << python_repr(ours.tokenize(sentence)) << "\n" << python_repr(bert_base.tokenize(sentence)) << "\n";
 }
 
-// How often each non-special token occurs in some examples (by id), and their total.
-std::pair<std::vector<int64_t>, int64_t> token_counts(const std::vector<std::vector<int64_t>>& examples,
-                                                      const finetune::MlmVocabulary& vocab) {
-  std::vector<int64_t> counts(static_cast<size_t>(vocab.size), 0);
-  int64_t total = 0;
-  for (const auto& example : examples)
-    for (int64_t id : example)
-      if (!vocab.special.at(id)) ++counts[id], ++total;
-  return {counts, total};
-}
-
 // The evaluations of history.jsonl, each with the mean training loss of the steps before it.
 void print_eval_table(const fs::path& history) {
   std::map<std::string, std::vector<std::pair<double, double>>> curves;
@@ -283,11 +272,11 @@ void lab06_pretrain(const Lab06Options& o) {
              corpus.string(), train.examples.size(), eval.examples.size(), o.max_length);
   // The unigram baseline: the best a model that ignores the context can do. Its loss is the
   // entropy of the token frequencies; its accuracy, always guessing the most frequent token.
-  const auto [train_counts, train_total] = token_counts(train.examples, vocab);
-  const auto [eval_counts, eval_total] = token_counts(eval.examples, vocab);
+  const std::vector<int64_t> train_counts = finetune::token_counts(train.examples, vocab).counts;
+  const finetune::TokenCounts eval_counts = finetune::token_counts(eval.examples, vocab);
   const int64_t top = std::max_element(train_counts.begin(), train_counts.end()) - train_counts.begin();
   const double unigram_loss = finetune::unigram_entropy(train.examples, vocab);
-  const double unigram_accuracy = static_cast<double>(eval_counts[top]) / static_cast<double>(eval_total);
+  const double unigram_accuracy = static_cast<double>(eval_counts.counts[top]) / static_cast<double>(eval_counts.total);
   std::cout << fmt::format("{} {} {} training tokens\n", train.examples.size(), eval.examples.size(),
                            train.examples.size() * static_cast<size_t>(o.max_length));
   const std::string baseline = fmt::format("unigram baseline | loss {:.4f} | accuracy {:.4f} (always '{}')",

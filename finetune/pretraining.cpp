@@ -79,16 +79,20 @@ std::map<std::string, double> evaluate_mlm(bert::BertForMaskedLM& model, const M
           {"perplexity", std::exp(loss)}};
 }
 
-double unigram_entropy(const std::vector<std::vector<int64_t>>& examples, const MlmVocabulary& vocab) {
-  std::vector<int64_t> counts(vocab.size, 0);
-  int64_t total = 0;
+TokenCounts token_counts(const std::vector<std::vector<int64_t>>& examples, const MlmVocabulary& vocab) {
+  TokenCounts tc{std::vector<int64_t>(vocab.size, 0), 0};
   for (const auto& example : examples)
     for (int64_t id : example)
-      if (!vocab.special.at(id)) ++counts[id], ++total;
+      if (!vocab.special.at(id)) ++tc.counts[id], ++tc.total;
+  return tc;
+}
+
+double unigram_entropy(const std::vector<std::vector<int64_t>>& examples, const MlmVocabulary& vocab) {
+  const TokenCounts tc = token_counts(examples, vocab);
   double entropy = 0.0;
-  for (int64_t c : counts)
+  for (int64_t c : tc.counts)
     if (c > 0) {
-      const double p = static_cast<double>(c) / static_cast<double>(total);
+      const double p = static_cast<double>(c) / static_cast<double>(tc.total);
       entropy -= p * std::log(p);
     }
   return entropy;

@@ -48,6 +48,13 @@ StepOutput pretraining_step(const bert::BertForMaskedLM& model, const MlmData& d
 // "perplexity" (exp(loss))}. Every evaluation uses the same masks (an epoch of its own).
 std::map<std::string, double> evaluate_mlm(bert::BertForMaskedLM& model, const MlmData& data, int64_t batch_size = 16);
 
+// How often each non-special token occurs in the examples: counts[id], and their sum.
+struct TokenCounts {
+  std::vector<int64_t> counts;
+  int64_t total = 0;
+};
+TokenCounts token_counts(const std::vector<std::vector<int64_t>>& examples, const MlmVocabulary& vocab);
+
 // The loss of the best model that ignores context: the entropy -Σ p(t)·ln p(t) of the
 // non-special tokens' frequencies p(t) in the examples (in nats, like the cross-entropy). A
 // model that learned nothing but word frequencies stops here; anything below it is context.

@@ -13,6 +13,7 @@
 
 #include "examples/lab/python_print.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/page_quotes.h"  // defines: quoted_output_lines
 #include "tests/support/run_bertlab.h"  // defines: run_bertlab, Run
 #include "tests/tokenizer/tiny_vocab.h"  // defines: ScratchDir
 
@@ -209,11 +210,10 @@ TEST_CASE("bertlab lab: offline without bert-base-uncased it runs on bertlab-min
   CHECK_THAT(run.out, Contains("Embedding(30522, 128, padding_idx=0)"));
   CHECK_THAT(run.out, Contains("In [17]: print(masked_positions)\n[2, 1, 2, 2, 6]\n"));
   // The model card quotes In [19]'s answers: they must be what the lab prints.
-  std::ifstream card(fs::path(BERTLAB_SOURCE_DIR) / "models" / "bertlab-mini" / "README.md");
-  const std::string text((std::istreambuf_iterator<char>(card)), {});
-  const size_t block = text.find("In [19]:");
-  REQUIRE(block != std::string::npos);
-  const std::string quoted = text.substr(block, text.find("```", block) - block);  // the quoted output only
+  std::string quoted;  // the card's quoted output: its In [19] block
+  for (const std::string& line :
+       bertlab::testing::quoted_output_lines(fs::path(BERTLAB_SOURCE_DIR) / "models" / "bertlab-mini" / "README.md"))
+    quoted += line + "\n";
   const auto sentences = parse_predictions(run.out), in_card = parse_predictions(quoted);
   REQUIRE(sentences.size() == 5);
   REQUIRE(in_card.size() == 5);
