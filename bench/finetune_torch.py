@@ -2,7 +2,8 @@
 bert-base-sized model with random weights, forward with labels, backward, AdamW (no weight
 decay on biases and LayerNorm weights), dropout on, 2 threads, fp32.
 
-    python3 bench/finetune_torch.py TASK B S LORA     # TASK 0 = seq-cls, 1 = QA; LORA 0 or 1
+    python3 bench/finetune_torch.py TASK B S LORA [GC]  # TASK 0 = seq-cls, 1 = QA; LORA, GC 0 or 1
+    (GC 1: model.gradient_checkpointing_enable(), each layer recomputed in backward)
 
 Prints one JSON object {"ms": median step time, "peak_rss_MB": ..}; run one step shape per
 process so the peak RSS is that shape's. Not needed by the build or the tests."""
@@ -19,6 +20,7 @@ from bert_torch import best_ms  # the median of repeated runs after a warm-up
 
 def main():
     task, B, S, lora = (int(a) for a in sys.argv[1:5])
+    checkpointing = len(sys.argv) > 5 and sys.argv[5] == "1"
     torch.set_num_threads(2)
     torch.manual_seed(0)
     config = BertConfig()  # bert-base-uncased's sizes
@@ -32,6 +34,8 @@ def main():
         batch = {"input_ids": ids, "start_positions": torch.randint(0, S, (B,)),
                  "end_positions": torch.randint(0, S, (B,))}
         task_type = "QUESTION_ANS"
+    if checkpointing:
+        model.gradient_checkpointing_enable()  # before PEFT wraps it, as run_qa.py's Trainer does
     if lora:
         from peft import LoraConfig, get_peft_model
         model = get_peft_model(model, LoraConfig(r=8, lora_alpha=16, target_modules=["query", "value"],

@@ -39,7 +39,7 @@ struct BertConfig {
   std::string attn_implementation = "sdpa";
   bool use_cache = true;
   std::optional<double> classifier_dropout;  // null: use hidden_dropout_prob
-  bool gradient_checkpointing = false;      // accepted for old configs; not implemented
+  bool gradient_checkpointing = false;      // old configs' switch: true turns it on (bert/encoder.h)
   std::string torch_dtype = "float32";      // the weights' dtype in model.safetensors (save_pretrained sets it)
   std::string transformers_version;         // informational
   std::vector<std::string> id2label;        // class names; its size is num_labels

@@ -1,5 +1,7 @@
 // BertEncoder: L BertLayers applied in turn, each one's output the next one's input.
 //   hidden_states.0 = embeddings; hidden_states.(i+1) = layer[i](hidden_states.i)     [B, S, H]
+// With gradient_checkpointing on, in training, each layer is a checkpoint segment
+// (tensor/gradient_checkpointing.h): its insides are recomputed in backward instead of kept.
 // HF (transformers v4.40.0):
 //   BertEncoder: https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/bert/modeling_bert.py#L531
 #pragma once
@@ -24,6 +26,11 @@ class BertEncoder : public nn::Module {
   std::string type_name() const override { return "BertEncoder"; }
 
   nn::ModuleList<BertLayer> layer;
+  bool gradient_checkpointing = false;  // HF: self.gradient_checkpointing, set by gradient_checkpointing_enable
 };
+
+// HF's model.gradient_checkpointing_enable() / _disable(): on every BertEncoder inside `model`
+// (any BertFor* or a BertModel). Throws when the model has none.
+void gradient_checkpointing_enable(nn::Module& model, bool enable = true);
 
 }  // namespace bertlab::bert

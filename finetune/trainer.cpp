@@ -14,10 +14,12 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "bert/encoder.h"         // defines: gradient_checkpointing_enable
 #include "tensor/ops.h"          // defines: scale
 #include "nn/schedule.h"         // defines: linear_schedule_with_warmup, clip_grad_norm_
 #include "tensor/error.h"        // defines: BERT_CHECK
 #include "tensor/json_file.h"    // defines: read_text_file, parse_json_object
+#include "tensor/memory.h"       // defines: live_tensor_bytes, peak_tensor_bytes, peak_resident_bytes
 #include "tensor/random.h"       // defines: Generator, default_generator
 #include "tensor/safetensors.h"  // defines: SafetensorsFile, SafetensorsWriter
 
@@ -52,6 +54,7 @@ Trainer::Trainer(nn::Module& model, TrainingArguments args, int64_t num_train_ex
   BERT_CHECK(std::isfinite(args_.max_grad_norm) && args_.max_grad_norm > 0,
              "Trainer: max_grad_norm: expected a finite number > 0, got {}", args_.max_grad_norm);
   optimizer_ = std::make_unique<nn::AdamW>(nn::decay_groups(trainable_, args_.weight_decay), args_.learning_rate);
+  if (args_.gradient_checkpointing) bert::gradient_checkpointing_enable(model_);  // as HF's Trainer does
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,6 +182,21 @@ void Trainer::evaluate() {
   }
 }
 
+void Trainer::record_memory_ledger() {
+  MemoryLedger& m = memory_ledger_;
+  m.step = global_step;
+  m.weights = m.gradients = m.optimizer_state = 0;
+  for (const Tensor& p : model_.parameters()) m.weights += p.numel() * 4;
+  for (const auto& [name, p] : trainable_) m.gradients += p.numel() * 4;
+  for (const auto* state : {&optimizer_->exp_avg, &optimizer_->exp_avg_sq})
+    for (const std::vector<Tensor>& group : *state)
+      for (const Tensor& t : group) m.optimizer_state += t.defined() ? t.numel() * 4 : 0;
+  m.recomputed = memory::peak_tensor_bytes(memory::Tag::recomputed);
+  m.peak_tensors = memory::peak_tensor_bytes();
+  m.peak_resident = memory::peak_resident_bytes();
+  if (!args_.disable_tqdm) fmt::print(stderr, "\n{}", m.to_string());
+}
+
 // ---------------------------------------------------------------------------------------------
 // The loop
 // ---------------------------------------------------------------------------------------------
@@ -201,11 +219,19 @@ double Trainer::train(const std::optional<fs::path>& resume_from_checkpoint) {
   int64_t tokens = 0;
   double loss = 0.0;
   while (global_step < args_.max_steps) {
+    const bool ledger_step = global_step == first_step;  // the memory ledger measures this run's first step
     // Accumulate: each micro-batch's mean loss / K, so the gradient is that of the mean.
     loss = 0.0;
     optimizer_->zero_grad();
+    const int64_t live_before = memory::live_tensor_bytes();
+    const int64_t probs_before = memory::live_tensor_bytes(memory::Tag::attention_probs);
+    if (ledger_step) memory::reset_peak();
     for (int64_t a = 0; a < args_.gradient_accumulation_steps; ++a) {
       StepOutput out = loss_fn_(micro_batch(global_step * args_.gradient_accumulation_steps + a));
+      if (ledger_step && a == 0) {  // forward done, backward not begun: the graph holds the activations
+        memory_ledger_.activations = memory::live_tensor_bytes() - live_before;
+        memory_ledger_.attention_probs = memory::live_tensor_bytes(memory::Tag::attention_probs) - probs_before;
+      }
       Tensor scaled = scale(out.loss, 1.0f / static_cast<float>(args_.gradient_accumulation_steps));
       scaled.backward();
       loss += out.loss.item() / static_cast<double>(args_.gradient_accumulation_steps);
@@ -221,6 +247,7 @@ double Trainer::train(const std::optional<fs::path>& resume_from_checkpoint) {
                "written. Hint: a learning rate too high (now {:.3g})?", global_step + 1, grad_norm, optimizer_->lr);
     optimizer_->step();
     ++global_step;
+    if (ledger_step) record_memory_ledger();
 
     if (global_step % args_.logging_steps == 0 || global_step == args_.max_steps)
       log({{"loss", loss}, {"lr", optimizer_->lr}, {"grad_norm", grad_norm}});

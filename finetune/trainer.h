@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "finetune/memory_ledger.h"  // defines: MemoryLedger
 #include "nn/module.h"  // defines: Module
 #include "nn/optim.h"   // defines: AdamW
 
@@ -40,6 +41,7 @@ struct TrainingArguments {
   uint64_t seed = 42;                      // data order and dropout
   bool disable_tqdm = false;               // the progress bar on stderr
   bool overwrite_output_dir = false;       // replace a run already in output_dir (else: refused)
+  bool gradient_checkpointing = false;     // recompute each layer in backward: less memory, ~1/3 more time
 };
 
 // What the task's loss function returns for one micro-batch.
@@ -63,6 +65,9 @@ class Trainer {
   const std::vector<int64_t>& micro_batch_epochs() const { return micro_batch_epochs_; }
   // The metrics of the last evaluation, with an "eval_" prefix.
   const std::map<std::string, double>& last_metrics() const { return last_metrics_; }
+  // Where the memory of a step went, measured at this run's first step; printed on stderr
+  // with the progress bar.
+  const MemoryLedger& memory_ledger() const { return memory_ledger_; }
 
   // Checkpoint folder: model.safetensors, optimizer.safetensors, trainer_state.json. Published
   // whole or not at all: written and synced to disk as <dir>.tmp, then renamed to <dir>.
@@ -77,6 +82,7 @@ class Trainer {
   std::vector<int64_t> micro_batch(int64_t micro_step);
   void log(const std::map<std::string, double>& values) const;
   void evaluate();
+  void record_memory_ledger();  // fills memory_ledger_ after its step, prints it
   std::vector<std::vector<std::string>> optimizer_param_names() const;
 
   nn::Module& model_;
@@ -86,6 +92,7 @@ class Trainer {
   EvalFn eval_fn_;
   std::vector<std::pair<std::string, Tensor>> trainable_;  // requires_grad only
   std::unique_ptr<nn::AdamW> optimizer_;
+  MemoryLedger memory_ledger_;
   std::map<std::string, double> last_metrics_;
   std::vector<int64_t> micro_batch_epochs_;
 };

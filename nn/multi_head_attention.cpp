@@ -4,6 +4,7 @@
 
 #include "tensor/autograd.h"
 #include "tensor/error.h"
+#include "tensor/memory.h"  // defines: MemoryTag
 #include "tensor/ops.h"
 
 namespace bertlab::nn {
@@ -14,8 +15,15 @@ AttentionOutput scaled_dot_product_attention(const Tensor& query_layer, const Te
   const float inv_sqrt_d = 1.0f / std::sqrt(static_cast<float>(query_layer.size(-1)));
   // "Dot product between query and key to get the raw attention scores", scaled by 1/√D.
   Tensor attention_scores = matmul(query_layer, key_layer, false, /*transpose_b=*/true, inv_sqrt_d);  // [B, N, S, S]
-  Tensor attention_probs = softmax(attention_scores, attention_mask);                                // [B, N, S, S]
-  Tensor context_layer = matmul(dropout.forward(attention_probs), value_layer);                      // [B, N, S, D]
+  // The probabilities, and their dropped-out copy, are what backward keeps of a layer's attention:
+  // counted under their own name in the Trainer's memory ledger (tensor/memory.h).
+  Tensor attention_probs, dropped_probs;
+  {
+    memory::MemoryTag tag(memory::Tag::attention_probs);
+    attention_probs = softmax(attention_scores, attention_mask);  // [B, N, S, S]
+    dropped_probs = dropout.forward(attention_probs);             // [B, N, S, S]
+  }
+  Tensor context_layer = matmul(dropped_probs, value_layer);  // [B, N, S, D]
   return {context_layer, attention_probs};
 }
 

@@ -47,6 +47,19 @@ class NoGradGuard {
   bool previous_;
 };
 
+// RAII: recording on again inside a NoGradGuard scope, like `with torch.enable_grad():`.
+// Gradient checkpointing needs it: it re-runs a forward from inside the backward pass.
+class EnableGradGuard {
+ public:
+  EnableGradGuard();
+  ~EnableGradGuard();
+  EnableGradGuard(const EnableGradGuard&) = delete;
+  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
 // Does any input need a gradient (and is recording on)? Ops check this before saving tensors.
 bool needs_grad(const std::vector<Tensor>& inputs);
 

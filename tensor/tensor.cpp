@@ -13,6 +13,7 @@
 
 #include "tensor/autograd.h"
 #include "tensor/error.h"
+#include "tensor/memory.h"
 #include "tensor/ops/parallel.h"
 #include "tensor/random.h"
 
@@ -55,7 +56,11 @@ Tensor allocate(const Shape& shape) {
   BERT_CHECK(p != nullptr, "Tensor: out of memory: shape {} needs {} bytes, this machine has {}", shape, *bytes,
              physical_memory_bytes());
   auto impl = std::make_shared<TensorImpl>();
-  impl->data = std::shared_ptr<float>(static_cast<float*>(p), std::free);
+  const memory::Tag tag = memory::counted_in(*bytes);  // for the memory ledger (tensor/memory.h)
+  impl->data = std::shared_ptr<float>(static_cast<float*>(p), [n = *bytes, tag](float* q) {
+    std::free(q);
+    memory::counted_out(n, tag);
+  });
   impl->shape = shape;
   return Tensor(std::move(impl));
 }

@@ -17,7 +17,7 @@ namespace bertlab::cli {
 struct TrainingOptions {
   std::string model, train, eval, output, resume;
   std::optional<std::string> lora;  // e.g. "r=8,alpha=16,targets=query,value"; none: full fine-tuning
-  bool overwrite_output_dir = false;
+  bool overwrite_output_dir = false, gradient_checkpointing = false;
   int64_t steps = 300, batch_size = 16, gradient_accumulation = 1, max_length = 128, eval_every = 0, save_every = 0;
   int64_t max_train_samples = 0, max_eval_samples = 0;  // 0: all
   double lr = 5e-5, warmup_ratio = 0.1, weight_decay = 0.01;
