@@ -52,10 +52,10 @@ void for_each_element(const PickledTensor& t, Visit visit) {
   }
 }
 
-bool reads_as_float(const std::string& dtype) {
+bool torch_reads_as_float(const std::string& dtype) {
   return dtype == "F32" || dtype == "F16" || dtype == "BF16" || dtype == "F64";
 }
-bool reads_as_ids(const std::string& dtype) { return dtype == "I64" || dtype == "I32"; }
+bool torch_reads_as_ids(const std::string& dtype) { return dtype == "I64" || dtype == "I32"; }
 
 }  // namespace
 
@@ -159,9 +159,9 @@ const PickledTensor& TorchFile::entry(const std::string& name) const {
 
 Tensor TorchFile::tensor(const std::string& name) const {
   const PickledTensor& t = entry(name);
-  BERT_CHECK(reads_as_float(t.dtype),
+  BERT_CHECK(torch_reads_as_float(t.dtype),
              "torch '{}': tensor '{}': cannot read dtype {} as float32: expected F32, F16, BF16 or F64{}", file_name_,
-             name, t.dtype, reads_as_ids(t.dtype) ? ". Hint: int_tensor() reads integer ids" : "");
+             name, t.dtype, torch_reads_as_ids(t.dtype) ? ". Hint: int_tensor() reads integer ids" : "");
   const char* storage = storages_.at(t.storage_key).data();
   const char* first = storage + t.storage_offset * t.element_size;
   if (t.dtype == "F32" && is_contiguous(t) && reinterpret_cast<uintptr_t>(first) % alignof(float) == 0) {
@@ -180,8 +180,8 @@ Tensor TorchFile::tensor(const std::string& name) const {
 
 IntTensor TorchFile::int_tensor(const std::string& name) const {
   const PickledTensor& t = entry(name);
-  BERT_CHECK(reads_as_ids(t.dtype), "torch '{}': tensor '{}': cannot read dtype {} as int64 ids: expected I64 or I32{}",
-             file_name_, name, t.dtype, reads_as_float(t.dtype) ? ". Hint: tensor() reads floats" : "");
+  BERT_CHECK(torch_reads_as_ids(t.dtype), "torch '{}': tensor '{}': cannot read dtype {} as int64 ids: expected I64 or I32{}",
+             file_name_, name, t.dtype, torch_reads_as_float(t.dtype) ? ". Hint: tensor() reads floats" : "");
   const char* storage = storages_.at(t.storage_key).data();
   std::vector<int64_t> values(numel(t.shape));
   const bool is_i64 = t.dtype == "I64";
