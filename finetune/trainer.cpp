@@ -186,11 +186,12 @@ void Trainer::record_memory_ledger() {
   MemoryLedger& m = memory_ledger_;
   m.step = global_step;
   m.weights = m.gradients = m.optimizer_state = 0;
-  for (const Tensor& p : model_.parameters()) m.weights += p.numel() * 4;
-  for (const auto& [name, p] : trainable_) m.gradients += p.numel() * 4;
-  for (const auto* state : {&optimizer_->exp_avg, &optimizer_->exp_avg_sq})
+  constexpr int64_t kBytes = sizeof(float);
+  for (const Tensor& p : model_.parameters()) m.weights += p.numel() * kBytes;
+  for (const auto& [name, p] : trainable_) m.gradients += p.numel() * kBytes;
+  for (const auto* state : {&optimizer_->exp_avg, &optimizer_->exp_avg_sq})  // made by AdamW's constructor
     for (const std::vector<Tensor>& group : *state)
-      for (const Tensor& t : group) m.optimizer_state += t.defined() ? t.numel() * 4 : 0;
+      for (const Tensor& t : group) m.optimizer_state += t.numel() * kBytes;
   m.recomputed = memory::peak_tensor_bytes(memory::Tag::recomputed);
   m.peak_tensors = memory::peak_tensor_bytes();
   m.peak_resident = memory::peak_resident_bytes();

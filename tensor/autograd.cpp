@@ -1,4 +1,4 @@
-#include "tensor/autograd.h"  // defines: Node, NoGradGuard, EnableGradGuard, record, run_backward, to_dot
+#include "tensor/autograd.h"  // defines: Node, GradModeGuard, record, run_backward, to_dot
 
 #include <unordered_map>
 #include <unordered_set>
@@ -15,10 +15,8 @@ thread_local bool g_grad_enabled = true;
 
 bool grad_enabled() { return g_grad_enabled; }
 
-NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
-NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
-EnableGradGuard::EnableGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = true; }
-EnableGradGuard::~EnableGradGuard() { g_grad_enabled = previous_; }
+GradModeGuard::GradModeGuard(bool enabled) : previous_(g_grad_enabled) { g_grad_enabled = enabled; }
+GradModeGuard::~GradModeGuard() { g_grad_enabled = previous_; }
 
 bool needs_grad(const std::vector<Tensor>& inputs) {
   if (!g_grad_enabled) return false;

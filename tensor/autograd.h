@@ -35,29 +35,28 @@ struct Node {
 // Is the tape recording? False inside a NoGradGuard scope (e.g. for evaluation).
 bool grad_enabled();
 
-// RAII: no graph is recorded while one lives, like `with torch.no_grad():`.
-class NoGradGuard {
+// RAII: recording switched on or off while one lives, back as it was after, like
+// `with torch.set_grad_enabled(enabled):`.
+class GradModeGuard {
  public:
-  NoGradGuard();
-  ~NoGradGuard();
-  NoGradGuard(const NoGradGuard&) = delete;
-  NoGradGuard& operator=(const NoGradGuard&) = delete;
+  explicit GradModeGuard(bool enabled);
+  ~GradModeGuard();
+  GradModeGuard(const GradModeGuard&) = delete;
+  GradModeGuard& operator=(const GradModeGuard&) = delete;
 
  private:
   bool previous_;
 };
 
-// RAII: recording on again inside a NoGradGuard scope, like `with torch.enable_grad():`.
-// Gradient checkpointing needs it: it re-runs a forward from inside the backward pass.
-class EnableGradGuard {
- public:
-  EnableGradGuard();
-  ~EnableGradGuard();
-  EnableGradGuard(const EnableGradGuard&) = delete;
-  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+// No graph is recorded while one lives, like `with torch.no_grad():`.
+struct NoGradGuard : GradModeGuard {
+  NoGradGuard() : GradModeGuard(false) {}
+};
 
- private:
-  bool previous_;
+// Recording on again inside a NoGradGuard scope, like `with torch.enable_grad():`. Gradient
+// checkpointing needs it: it re-runs a forward from inside the backward pass.
+struct EnableGradGuard : GradModeGuard {
+  EnableGradGuard() : GradModeGuard(true) {}
 };
 
 // Does any input need a gradient (and is recording on)? Ops check this before saving tensors.

@@ -4,6 +4,7 @@
 
 #include "tensor/autograd.h"  // defines: record, run_backward, NoGradGuard, EnableGradGuard
 #include "tensor/memory.h"    // defines: MemoryTag
+#include "tensor/ops/parallel.h"  // defines: parallel_chunks
 #include "tensor/random.h"    // defines: default_generator
 
 namespace bertlab {
@@ -41,7 +42,10 @@ Tensor checkpoint(const Segment& segment, const Tensor& input, const std::vector
                   if (!input.requires_grad() || !x.grad().defined()) return;
                   const Tensor::GradBuffer g = input.grad_buffer();
                   const float* gx = x.grad().data();
-                  for (int64_t i = 0, n = input.numel(); i < n; ++i) g.data[i] = g.fresh ? gx[i] : g.data[i] + gx[i];
+                  detail::parallel_chunks(input.numel(), [&](int64_t begin, int64_t count) {
+                    float* d = g.add_into(begin, count);
+                    for (int64_t i = 0; i < count; ++i) d[i] += gx[begin + i];
+                  });
                 });
 }
 

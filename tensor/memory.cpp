@@ -29,7 +29,7 @@ int64_t peak_resident_bytes() {
 }
 
 MemoryTag::MemoryTag(Tag tag) : previous_(g_tag) {
-  if (g_tag != Tag::recomputed) g_tag = tag;
+  if (g_tag == Tag::none) g_tag = tag;  // nested: the outer label stays
 }
 MemoryTag::~MemoryTag() { g_tag = previous_; }
 

@@ -9,8 +9,8 @@
 //
 // A MemoryTag scope also counts what is allocated inside it under a label, until it is freed:
 // the attention probabilities (nn/multi_head_attention.cpp), and everything a gradient
-// checkpoint recomputes in backward (tensor/gradient_checkpointing.cpp; inside it, that label
-// wins over the attention's).
+// checkpoint recomputes in backward (tensor/gradient_checkpointing.cpp). Scopes inside one
+// another count under the outermost label: a recomputed layer's probabilities are "recomputed".
 // Not counted: storage that is not a tensor (dropout's byte masks, the tokenized data), and the
 // program itself; peak_resident_bytes() is the process's whole high-water mark, for comparison.
 #pragma once
@@ -28,7 +28,8 @@ int64_t peak_tensor_bytes(Tag tag);         // the most held under `tag` at once
 void reset_peak();
 int64_t peak_resident_bytes();              // the process's maximum resident set (getrusage)
 
-// While one lives, tensors allocated on this thread are counted under `tag` as well.
+// While one lives, tensors allocated on this thread are counted under `tag` as well (unless an
+// enclosing MemoryTag already names one).
 class MemoryTag {
  public:
   explicit MemoryTag(Tag tag);
