@@ -70,24 +70,36 @@ inline bool accepts_connections(int port) {
 
 class NginxServer {
  public:
+  // A port picked by free_port may be taken by another test's server (ctest -j) before nginx
+  // binds it: nginx then exits, and a connection to the port would reach that other server. So
+  // nginx counts as started only once it wrote its pid file (it does so after binding) and the
+  // port accepts; if it exited instead, it tries again on another port.
   NginxServer(const std::filesystem::path& dir, const std::string& http_lines, const std::string& server_body)
-      : dir_(dir), port_(free_port()) {
+      : dir_(dir) {
     std::filesystem::create_directories(dir_ / "temp");
-    std::ofstream(dir_ / "nginx.conf") << config(http_lines, server_body);
-    pid_ = fork();
-    if (pid_ == 0) {  // the child becomes nginx, in the foreground, as one process
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      const std::string prefix = dir_.string() + "/", conf = (dir_ / "nginx.conf").string(),
-                        error_log = (dir_ / "error.log").string(), binary = nginx_binary();
-      execl(binary.c_str(), "nginx", "-p", prefix.c_str(), "-e", error_log.c_str(), "-c", conf.c_str(), nullptr);
-      _exit(127);
-    }
-    for (int i = 0; i < 200 && !accepts_connections(port_); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (!accepts_connections(port_)) {
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      port_ = free_port();
+      std::filesystem::remove(dir_ / "nginx.pid");
+      std::ofstream(dir_ / "nginx.conf") << config(http_lines, server_body);
+      pid_ = fork();
+      if (pid_ == 0) {  // the child becomes nginx, in the foreground, as one process
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        const std::string prefix = dir_.string() + "/", conf = (dir_ / "nginx.conf").string(),
+                          error_log = (dir_ / "error.log").string(), binary = nginx_binary();
+        execl(binary.c_str(), "nginx", "-p", prefix.c_str(), "-e", error_log.c_str(), "-c", conf.c_str(), nullptr);
+        _exit(127);
+      }
+      for (int i = 0; i < 500; ++i) {  // up to 5 s on a busy machine
+        if (waitpid(pid_, nullptr, WNOHANG) == pid_) {  // it exited: the port was taken
+          pid_ = -1;
+          break;
+        }
+        if (std::filesystem::exists(dir_ / "nginx.pid") && accepts_connections(port_)) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
       stop();
-      throw std::runtime_error("nginx did not start; its error.log says: " + read(dir_ / "error.log"));
     }
+    throw std::runtime_error("nginx did not start; its error.log says: " + read(dir_ / "error.log"));
   }
   ~NginxServer() { stop(); }
   NginxServer(const NginxServer&) = delete;
@@ -125,7 +137,7 @@ class NginxServer {
   }
 
   std::filesystem::path dir_;
-  int port_;
+  int port_ = 0;
   pid_t pid_ = -1;
 };
 
