@@ -81,8 +81,10 @@ void init_bert_weights(nn::Module& model, double initializer_range, Generator& g
       if (linear->bias.defined() && chosen("bias")) nn::init::zeros_(linear->bias);
     } else if (auto* emb = dynamic_cast<const nn::Embedding*>(module); emb && chosen("weight")) {
       nn::init::normal_(emb->weight, 0.0f, std, gen);
-      if (emb->padding_idx >= 0) std::fill_n(emb->weight.data() + emb->padding_idx * emb->embedding_dim,
-                                             emb->embedding_dim, 0.0f);
+      if (emb->padding_idx >= 0) {
+        std::fill_n(emb->weight.data() + emb->padding_idx * emb->embedding_dim, emb->embedding_dim, 0.0f);
+        emb->weight.bump_version();
+      }
     } else if (auto* ln = dynamic_cast<const nn::LayerNorm*>(module)) {
       if (chosen("weight")) nn::init::ones_(ln->weight);
       if (chosen("bias")) nn::init::zeros_(ln->bias);

@@ -15,14 +15,19 @@ NoInitGuard::~NoInitGuard() { g_init_enabled = previous_; }
 void normal_(const Tensor& t, float mean, float std, Generator& gen) {
   if (!g_init_enabled) return;
   for (int64_t i = 0, end = t.numel(); i < end; ++i) t.data()[i] = gen.normal(mean, std);
+  t.bump_version();
 }
 
 void uniform_(const Tensor& t, float low, float high, Generator& gen) {
   if (!g_init_enabled) return;
   for (int64_t i = 0, end = t.numel(); i < end; ++i) t.data()[i] = low + (high - low) * gen.uniform();
+  t.bump_version();
 }
 
-void constant_(const Tensor& t, float value) { std::fill_n(t.data(), t.numel(), value); }
+void constant_(const Tensor& t, float value) {
+  std::fill_n(t.data(), t.numel(), value);
+  t.bump_version();
+}
 void zeros_(const Tensor& t) { constant_(t, 0.0f); }
 void ones_(const Tensor& t) { constant_(t, 1.0f); }
 

@@ -25,7 +25,10 @@ Linear::Linear(int64_t in, int64_t out, bool with_bias)
 
 Linear::~Linear() = default;
 
-Tensor Linear::forward(const Tensor& x) const { return lora ? lora->forward(x) : linear(x, weight, bias); }
+// At inference (eval mode) the weight stays packed for the GEMM (tensor/ops.h › linear).
+Tensor Linear::forward(const Tensor& x) const {
+  return lora ? lora->forward(x) : linear(x, weight, bias, /*keep_packed_weight=*/!is_training());
+}
 
 std::string Linear::extra_repr() const {
   return fmt::format("in_features={}, out_features={}, bias={}", in_features, out_features,

@@ -31,7 +31,8 @@ LoRALinear::LoRALinear(Linear& base, int64_t r_, float alpha, float p, bool use_
 
 Tensor LoRALinear::forward(const Tensor& x) const {
   // linear() on the base tensors, not base_layer.forward(): that would hand over to us again.
-  Tensor out = linear(x, base_layer.weight, base_layer.bias);  // [..., out]
+  // At inference the base weight stays packed for the GEMM (tensor/ops.h › linear), as nn::Linear's.
+  Tensor out = linear(x, base_layer.weight, base_layer.bias, /*keep_packed_weight=*/!is_training());  // [..., out]
   const Tensor h = A().forward(lora_dropout[kAdapterName].forward(x));  // [..., r]
   return add(out, scale(B().forward(h), scaling));                    // [..., out]
 }

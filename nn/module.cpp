@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "tensor/error.h"
+#include "tensor/ops.h"  // defines: release_packed_weight
 
 namespace bertlab::nn {
 
@@ -66,6 +67,10 @@ std::vector<std::pair<std::string, const Module*>> Module::named_modules() const
 
 void Module::train(bool on) {
   training_ = on;
+  // Copies of the weights packed for inference (tensor/ops.h › linear) would only be memory in
+  // training: they go, and eval() packs again on the next forward.
+  if (on)
+    for (auto& [name, p] : parameters_) release_packed_weight(*p);
   for (auto& [name, child] : children_) child->train(on);
 }
 

@@ -68,6 +68,7 @@ void AdamW::step() {
                            static_cast<float>(eps)};
       // Each element's update is independent of the others: chunks go to all the cores.
       detail::parallel_chunks(p.numel(), [&](int64_t i, int64_t n) { adamw_update(w + i, m + i, v + i, g + i, n, s); });
+      p.bump_version();  // its numbers changed in place: copies made of them are stale
     }
   }
 }
@@ -96,6 +97,7 @@ void SGD::step() {
       }
       const float step = static_cast<float>(lr);
       for (int64_t i = 0, end = p.numel(); i < end; ++i) p.data()[i] -= step * d.data()[i];
+      p.bump_version();
     }
 }
 

@@ -165,6 +165,7 @@ void merge_and_unload(nn::Module& model) {
     nn::Linear& base = lora->base_layer;
     const Tensor delta = lora->delta_weight();  // [out, in]
     for (int64_t i = 0, end = delta.numel(); i < end; ++i) base.weight.data()[i] += delta.data()[i];
+    base.weight.bump_version();
     parent.replace_child(name, base);
     base.lora.reset();  // destroys the wrapper (and its A, B); `child` is gone from here on
     return false;
@@ -220,6 +221,7 @@ LoraConfig load_adapter(nn::Module& model, const fs::path& dir) {
     BERT_CHECK(value.shape() == param.shape(), "{}: tensor {}: expected shape {}, got {}", file.file_name(), name,
                param.shape(), value.shape());
     std::copy_n(value.data(), value.numel(), param.data());
+    param.bump_version();
     used.insert(name);
   }
   BERT_CHECK(missing.empty(), "{}: missing adapter tensor(s) [{}]. Hint: does adapter_config.json belong to it?",

@@ -27,11 +27,12 @@ Tensor numeric_gradient(const TensorFn& f, const std::vector<Tensor>& inputs, co
   NoGradGuard no_grad;
   for (int64_t i = 0; i < x.numel(); ++i) {
     const float saved = x.data()[i];
-    x.data()[i] = saved + h;
+    const auto set = [&](float value) { x.data()[i] = value, x.bump_version(); };
+    set(saved + h);
     const double plus = fake_loss(f(inputs), dout);
-    x.data()[i] = saved - h;
+    set(saved - h);
     const double minus = fake_loss(f(inputs), dout);
-    x.data()[i] = saved;
+    set(saved);
     numeric.data()[i] = static_cast<float>((plus - minus) / (2.0 * h));
   }
   return numeric;

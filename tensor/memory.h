@@ -11,6 +11,7 @@
 // the attention probabilities (nn/multi_head_attention.cpp), and everything a gradient
 // checkpoint recomputes in backward (tensor/gradient_checkpointing.cpp). Scopes inside one
 // another count under the outermost label: a recomputed layer's probabilities are "recomputed".
+// Weights packed for the GEMM (tensor/ops/matmul.cpp) are counted too, as "packed_weights".
 // Not counted: storage that is not a tensor (dropout's byte masks, the tokenized data), and the
 // program itself; peak_resident_bytes() is the process's whole high-water mark, for comparison.
 #pragma once
@@ -19,7 +20,7 @@
 
 namespace bertlab::memory {
 
-enum class Tag { none, attention_probs, recomputed, count };
+enum class Tag { none, attention_probs, recomputed, packed_weights, count };
 
 int64_t live_tensor_bytes();                // held by tensors now
 int64_t live_tensor_bytes(Tag tag);         // of them, allocated under `tag`

@@ -51,7 +51,12 @@ Tensor mean(const Tensor& x, int64_t dim, bool keepdim = false);
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false, bool transpose_b = false,
               float alpha = 1.0f);
 // nn.Linear: x [..., in] · weightᵀ [in, out] + bias [out] -> [..., out]. bias may be undefined.
-Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
+// keep_packed_weight: the weight stays as it is from call to call (inference): keep it packed for
+// the GEMM with the tensor, packed again only when its numbers change (Tensor::version). The
+// result is the same bit for bit; nn::Linear asks for it in eval mode (nn/linear.cpp).
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, bool keep_packed_weight = false);
+// Frees the packed copy linear() kept of weight, if any (Module::train: training changes weights).
+void release_packed_weight(const Tensor& weight);
 
 // ---- ops/shape_ops.cpp: reshape shares storage; the others copy into a new layout ----------
 Tensor reshape(const Tensor& x, const Shape& shape);  // one size may be -1 (inferred)

@@ -169,6 +169,8 @@ Tensor Tensor::clone() const {
 
 void Tensor::set_name(std::string name) const { checked(impl_).name = std::move(name); }
 const std::string& Tensor::name() const { return checked(impl_).name; }
+void Tensor::bump_version() const { ++checked(impl_).version; }
+uint64_t Tensor::version() const { return checked(impl_).version; }
 
 // ---- IntTensor --------------------------------------------------------------------------
 

@@ -24,6 +24,9 @@ namespace bertlab {
 
 struct Node;  // tensor/autograd.h
 class Generator;  // tensor/random.h
+namespace kernels {
+class PackedB;  // tensor/kernels/gemm.h
+}
 
 // The state behind a Tensor handle. `data` may point into memory someone else owns (another
 // tensor's storage, an mmap'ed checkpoint): the shared_ptr keeps that owner alive.
@@ -34,6 +37,13 @@ struct TensorImpl {
   std::shared_ptr<TensorImpl> grad;  // same shape; made on the first accumulation
   std::shared_ptr<Node> grad_fn;     // the op that produced this tensor; null for leaves
   std::string name;                  // parameter name, shown in autograd graphs
+  // Counts the changes made to the numbers in place (PyTorch's tensor._version): whatever
+  // writes into data() of an existing tensor (an optimizer step, loading a checkpoint, LoRA's
+  // merge, an init) calls bump_version() after. Copies made of the numbers check it.
+  uint64_t version = 0;
+  // A Linear's weight packed for the GEMM (tensor/ops/matmul.cpp), made at `packed_version`.
+  std::shared_ptr<const kernels::PackedB> packed;
+  uint64_t packed_version = 0;
 };
 
 class Tensor {
@@ -95,6 +105,10 @@ class Tensor {
   Tensor clone() const;   // a copy of the numbers (no graph)
   void set_name(std::string name) const;
   const std::string& name() const;
+  // After writing into data() of a tensor that already existed: say so, so that nothing keeps
+  // using a copy made of the old numbers (TensorImpl::version).
+  void bump_version() const;
+  uint64_t version() const;
 
   // ---- Shape helpers mirroring PyTorch's methods (they are ops; see tensor/ops.h) ----------
   Tensor reshape(const Shape& shape) const;

@@ -142,6 +142,7 @@ std::vector<Case> lora_example(uint64_t seed) {
   for (Tensor t : {base->weight, base->bias, lora->A().weight, lora->B().weight}) {
     const Tensor values = Tensor::randn(t.shape(), gen);
     std::copy_n(values.data(), t.numel(), t.data());
+    t.bump_version();
   }
   Tensor x = randn({2, 3, 5}, gen);
   return {{"out = x·Wᵀ + b + (x·Aᵀ)·Bᵀ · scaling, r = 2, lora_alpha = 4, scaling = 2, W frozen",

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <new>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -270,7 +272,7 @@ void gemm_part(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1
   thread_local AlignedFloats a_buffer, b_buffer;  // this thread's, reused across calls
   const Strided a = view_a(g), bt = view_bt(g);
   float* packed_a = grow(a_buffer, MC * KC);
-  float* packed_b = grow(b_buffer, std::min(NC, round_up(n1 - n0, NR)) * KC);
+  float* packed_b = g.packed_b ? nullptr : grow(b_buffer, std::min(NC, round_up(n1 - n0, NR)) * KC);
   for (int64_t jc = n0; jc < n1; jc += NC) {
     const int64_t nc = std::min(NC, n1 - jc);
     for (int64_t pc = 0; pc < g.K; pc += KC) {
@@ -282,10 +284,11 @@ void gemm_part(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1
         const int64_t mc = std::min(MC, m1 - ic);
         for (int64_t ir = 0; ir < mc; ir += MR) pack_a(a, g.M, ic + ir, std::min(MR, mc - ir), pc, kc, packed_a + ir * kp);
         // The first row block packs each micro-panel of B as it reaches it; the others reuse them.
-        const bool packs_b = ic == m0;
+        // A B packed ahead has them all already.
+        const bool packs_b = ic == m0 && !g.packed_b;
         for (int64_t jr = 0; jr < nc; jr += NR) {
-          float* b = packed_b + jr * kp;
-          if (packs_b) pack_b(bt, jc + jr, std::min(NR, nc - jr), pc, kc, b);
+          const float* b = g.packed_b ? g.packed_b->panel(pc, jc + jr) : packed_b + jr * kp;
+          if (packs_b) pack_b(bt, jc + jr, std::min(NR, nc - jr), pc, kc, packed_b + jr * kp);
           Prefetch next;  // the micro-panel packed next, over the k chunks of this one's kernels
           if (packs_b && jr + NR < nc) next = Prefetch(bt, jc + jr + NR, std::min(NR, nc - jr - NR), pc, kc, ceil_div(mc, MR) * kp / kW);
           for (int64_t ir = 0; ir < mc; ir += MR) {
@@ -298,71 +301,35 @@ void gemm_part(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1
   }
 }
 
-// ===== Few rows of A times a transposed B: dot products, no packing =====
-// With trans_b, B is stored N×K (a Linear's weight [out, in]): row j of B holds column j of
-// the product, contiguous in k, and so does row i of A. C[i][j] is then the dot product of
-// two contiguous rows. The packed algorithm copies all N×K values of B first, but each is
-// used only M times: when A has very few rows (a sentence of a dozen tokens) the copy costs
-// more than the multiply. So these GEMMs read both operands where they are: a tile of
-// Rows×Cols dot products runs down k together, a Batch at a time (each A load feeds Cols
-// FMAs, each B load Rows), and each sum is finished across its lanes at the end.
-// The tile: Rows×Cols accumulators + Cols batches of B + 1 of A must fit in the registers:
-// 4×4 with AVX-512 (21 of 32), 2×4 with AVX2 (13 of 16). Up to kDotMaxRows the dot products beat
-// packing (measured with the weights coming from memory, as in a forward pass: docs/simd.md).
-constexpr int64_t kDotRows = kVectorRegisters == 32 ? 4 : 2, kDotCols = 4;
-constexpr int64_t kDotMaxRows = kVectorRegisters == 32 ? 32 : 16;
-
-template <int64_t Rows, int64_t Cols>
-void dot_tile(const GemmArgs& g, int64_t i0, int64_t j0) {
-  const float* a = g.A + i0 * g.lda;
-  const float* b = g.B + j0 * g.ldb;
-  Batch acc[Rows][Cols];
-  for (auto& row : acc)
-    for (Batch& sum : row) sum = Batch(0.0f);
-  const int64_t k_vec = g.K - g.K % kW;  // the k that fill whole batches; the rest below
-  for (int64_t k = 0; k < k_vec; k += kW) {
-    Batch bk[Cols];
-    for (int64_t j = 0; j < Cols; ++j) bk[j] = Batch::load_unaligned(b + j * g.ldb + k);
-    for (int64_t i = 0; i < Rows; ++i) {
-      const Batch ak = Batch::load_unaligned(a + i * g.lda + k);
-      for (int64_t j = 0; j < Cols; ++j) acc[i][j] = xsimd::fma(ak, bk[j], acc[i][j]);
-    }
-  }
-  for (int64_t i = 0; i < Rows; ++i)
-    for (int64_t j = 0; j < Cols; ++j) {
-      float sum = xsimd::hadd(acc[i][j]);  // the lanes' partial sums
-      for (int64_t k = k_vec; k < g.K; ++k) sum += a[i * g.lda + k] * b[j * g.ldb + k];
-      if (g.bias) sum += g.bias[j0 + j];
-      float& c = g.C[(i0 + i) * g.ldc + j0 + j];
-      c = g.accumulate ? c + sum : sum;
-    }
-}
-
-// Columns in groups of kDotCols and rows in groups of kDotRows (one at a time at the edges),
-// shared out among the threads by column block: each C element is one thread's, computed the
-// same way on any.
-void gemm_dot(const GemmArgs& g, bool parallel) {
-  constexpr int64_t kBlockCols = 16 * kDotCols;
-  const int64_t blocks = ceil_div(g.N, kBlockCols);
-#pragma omp parallel for schedule(static) if (parallel)
-  for (int64_t block = 0; block < blocks; ++block) {
-    const int64_t j_end = std::min(g.N, (block + 1) * kBlockCols);
-    for (int64_t j = block * kBlockCols; j < j_end; j += kDotCols) {
-      const bool full = j + kDotCols <= j_end;
-      for (int64_t i = 0; i < g.M;) {
-        const bool group = i + kDotRows <= g.M;
-        if (full) {
-          group ? dot_tile<kDotRows, kDotCols>(g, i, j) : dot_tile<1, kDotCols>(g, i, j);
-        } else {
-          for (int64_t jj = j; jj < j_end; ++jj) group ? dot_tile<kDotRows, 1>(g, i, jj) : dot_tile<1, 1>(g, i, jj);
-        }
-        i += group ? kDotRows : 1;
-      }
-    }
-  }
-}
-
 }  // namespace
+
+// ===== B packed ahead =====
+// The micro-panels of every k block and every NR columns, in the order gemm_part visits them:
+// k block after k block (each round_up(kc, kW) × round_up(N, NR) floats: every block but the
+// last is KC deep, so block k0 starts at k0 · round_up(N, NR)), and in a block micro-panel
+// after micro-panel. pack_b fills each exactly as gemm_part would, so C is the same bit for bit.
+static_assert(KC % kW == 0, "a full k block is whole chunks, so block k0 starts at k0·N_padded");
+
+PackedB::PackedB(const GemmArgs& g) : N_(g.N), K_(g.K) {
+  const int64_t n_padded = round_up(g.N, NR);
+  const int64_t last_block = g.K == 0 ? 0 : (g.K - 1) / KC * KC;
+  floats_ = (last_block + round_up(g.K - last_block, kW)) * n_padded;
+  const size_t bytes = static_cast<size_t>(round_up(std::max<int64_t>(floats_, 1) * sizeof(float), 64));
+  data_.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+  if (!data_) throw std::bad_alloc();
+  const Strided bt = view_bt(g);
+  const int64_t panels = ceil_div(g.N, NR);
+  for (int64_t k0 = 0; k0 < g.K; k0 += KC) {
+    const int64_t kc = std::min(KC, g.K - k0);
+#pragma omp parallel for schedule(static) if (g.N * kc >= kParallelMinWork && !omp_in_parallel())
+    for (int64_t p = 0; p < panels; ++p)
+      pack_b(bt, p * NR, std::min(NR, g.N - p * NR), k0, kc, data_.get() + offset(k0, p * NR));
+  }
+}
+
+int64_t PackedB::offset(int64_t k0, int64_t j0) const {
+  return k0 * round_up(N_, NR) + j0 * round_up(std::min(KC, K_ - k0), kW);
+}
 
 // The threads cut C into a grid of row parts × column parts, one rectangle each. Each thread
 // packs the rows of A and the columns of B its rectangle needs, so an operand is packed once
@@ -371,6 +338,8 @@ void gemm_dot(const GemmArgs& g, bool parallel) {
 // No thread waits for another until the end, and the arithmetic of an element does not depend
 // on the rectangle it is in, so C is bitwise the same for any number of threads.
 void gemm(const GemmArgs& g) {
+  if (g.packed_b && (g.packed_b->N() != g.N || g.packed_b->K() != g.K))
+    throw std::invalid_argument("gemm: packed_b was packed for another N×K");
   if (g.M == 0 || g.N == 0) return;
   if (g.K == 0) {  // an empty sum: C = bias (or 0), added to C when accumulating
     for (int64_t i = 0; i < g.M; ++i)
@@ -383,7 +352,6 @@ void gemm(const GemmArgs& g) {
   }
   // Small products, and calls from inside a parallel region (gemm_batched), use one thread.
   const bool parallel = g.M * g.N * g.K >= kParallelMinWork && !omp_in_parallel();
-  if (g.trans_b && !g.trans_a && g.M <= kDotMaxRows) return gemm_dot(g, parallel);
   // The grid row_parts × (threads / row_parts) that packs the fewest values, among those that
   // give every thread at least one micro-panel of rows and one of columns.
   const int64_t threads = parallel ? omp_get_max_threads() : 1;

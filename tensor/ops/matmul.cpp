@@ -16,6 +16,7 @@
 #include "tensor/error.h"
 #include "tensor/kernels/elementwise.h"
 #include "tensor/kernels/gemm.h"
+#include "tensor/memory.h"
 #include "tensor/ops.h"
 #include "tensor/ops/parallel.h"
 
@@ -121,6 +122,11 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, float alpha) {
 }
 
 // ---- linear: out = x · Wᵀ + b  (nn.Linear; W is [out, in] as PyTorch stores it) ---------------
+// Forward packs W into the GEMM's micro-panels. For a few rows of x (a sentence at inference)
+// that pass over W costs as much as the multiply, so a weight that stays the same from call to
+// call (keep_packed_weight) keeps its packed copy with it (TensorImpl::packed), made again only
+// when its numbers changed (Tensor::version). One being trained changes after every step: it is
+// packed by the GEMM as it goes, and keeps no second copy. The product is the same bit for bit.
 // Rows of x: R = numel / in.  Forward did out[r, j] = Σ_c x[r, c]·W[j, c] + b[j], so
 //   dx [R, in]   += dout [R, out] · W [out, in]
 //   dW [out, in] += doutᵀ · x
@@ -178,9 +184,33 @@ void scatter_add_rows(const Tensor& from, const std::vector<int64_t>& rows, Grad
   });
 }
 
+// W [out, in] packed as the B of x·Wᵀ, made once per version of W's numbers; the bytes are
+// counted as packed_weights (tensor/memory.h) for as long as the copy lives.
+const kernels::PackedB& packed_weight(const Tensor& weight) {
+  TensorImpl& w = *weight.impl();
+  if (!w.packed || w.packed_version != w.version) {
+    w.packed.reset();  // the stale copy goes first: two at once would be a third more memory
+    auto packed = std::make_unique<kernels::PackedB>(kernels::GemmArgs{
+        .trans_b = true, .N = weight.size(0), .K = weight.size(1), .B = weight.data(), .ldb = weight.size(1)});
+    const memory::MemoryTag tag(memory::Tag::packed_weights);
+    const int64_t bytes = packed->bytes();
+    const memory::Tag counted = memory::counted_in(bytes);
+    w.packed = std::shared_ptr<const kernels::PackedB>(packed.release(), [bytes, counted](const kernels::PackedB* p) {
+      delete p;
+      memory::counted_out(bytes, counted);
+    });
+    w.packed_version = w.version;
+  }
+  return *w.packed;
+}
+
 }  // namespace
 
-Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+void release_packed_weight(const Tensor& weight) {
+  if (weight.defined()) weight.impl()->packed.reset();
+}
+
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, bool keep_packed_weight) {
   BERT_CHECK(weight.dim() == 2 && x.dim() >= 1 && x.size(-1) == weight.size(1),
              "linear: expected x [.., in] and weight [out, in] with equal in, got {} and {}", x.shape(),
              weight.shape());
@@ -191,7 +221,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   out_shape.back() = out_features;
   Tensor out = Tensor::empty(out_shape);  // [.., out]
   kernels::gemm({.trans_b = true, .M = R, .N = out_features, .K = in, .A = x.data(), .lda = in, .B = weight.data(),
-                 .ldb = in, .C = out.data(), .ldc = out_features, .bias = bias.defined() ? bias.data() : nullptr});
+                 .ldb = in, .C = out.data(), .ldc = out_features, .bias = bias.defined() ? bias.data() : nullptr,
+                 .packed_b = keep_packed_weight && R > 0 ? &packed_weight(weight) : nullptr});
 
   return record(out, "linear", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
     const LiveRows live = skip_zero_rows(dout, x, R, out_features, in);

@@ -1,6 +1,6 @@
 // fused_attention (inference only) against the composed ops it replaces: the same kernels on the
 // same values in the same order, so the same bits, with and without padding masks, on 1 and 2
-// threads, at sequence lengths on both sides of the GEMM's dot-product threshold.
+// threads, at sequence lengths short and long.
 #include <catch2/catch.hpp>
 #include <omp.h>
 

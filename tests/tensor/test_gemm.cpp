@@ -11,6 +11,7 @@
 #include <vector>
 
 using bertlab::kernels::GemmArgs;
+using bertlab::kernels::PackedB;
 using bertlab::testing::random_floats;
 
 namespace {
@@ -69,7 +70,6 @@ void require_gemm_matches_ref(Problem& p) {
 
 TEST_CASE("gemm: matches gemm_ref for all transposes and edge shapes", "[kernels]") {
   // Around the register tile's edges for both AVX2 (6 × 16) and AVX-512 (14 × 32).
-  // x·Wᵀ: up to 16 (AVX2) or 32 (AVX-512) rows dot products, then packed.
   const int64_t M = GENERATE(0, 1, 5, 6, 7, 13, 14, 15, 16, 17, 26, 31, 32, 33, 65, 121);
   const int64_t N = GENERATE(0, 1, 15, 16, 17, 31, 32, 33, 40);
   const int64_t K = GENERATE(0, 1, 3, 385);  // 385: one past a k block (KC = 384)
@@ -128,4 +128,28 @@ TEST_CASE("gemm_batched: each item matches gemm", "[kernels]") {
   p.g.M = M * count;  // the same as one tall GEMM that shares B
   gemm(p.g);
   for (int64_t i = 0; i < count * M * p.g.ldc; ++i) REQUIRE(batched.c[i] == p.c[i]);
+}
+
+TEST_CASE("gemm: B packed ahead gives C bit for bit as packing on the way", "[kernels]") {
+  // Edges of the panel (NR = 16 or 32 columns), of the k chunk (8 or 16) and of the k block
+  // (KC = 384): the packed layout must put every micro-panel where gemm looks for it.
+  const int64_t M = GENERATE(1, 7, 26, 130), N = GENERATE(1, 17, 33, 100);
+  const int64_t K = GENERATE(1, 9, 384, 385, 800);
+  const bool trans_b = GENERATE(false, true), with_bias = GENERATE(false, true);
+  CAPTURE(M, N, K, trans_b, with_bias);
+  Problem on_the_way(M, N, K, false, trans_b, false, with_bias), ahead = on_the_way;
+  gemm(on_the_way.g);
+  const PackedB packed(ahead.g);
+  ahead.g.packed_b = &packed;
+  std::fill(ahead.b.begin(), ahead.b.end(), std::nanf(""));  // B itself must not be read again
+  gemm(ahead.g);
+  REQUIRE(std::memcmp(on_the_way.c.data(), ahead.c.data(), ahead.c.size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("gemm: B packed for another shape is refused", "[kernels]") {
+  Problem p(4, 8, 16, false, true, false);
+  const PackedB packed(p.g);
+  p.g.K = 15;
+  p.g.packed_b = &packed;
+  REQUIRE_THROWS_WITH(gemm(p.g), "gemm: packed_b was packed for another N×K");
 }
