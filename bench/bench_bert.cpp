@@ -3,7 +3,8 @@
 // shapes with HuggingFace transformers on PyTorch; bench/compare_bert.sh prints ours / torch.
 //
 //   ./build/bench/bertlab_bench --benchmark_filter=bert_
-// Counters: GFLOP/s (matmul FLOPs only, the ~99% that matter) and peak_rss_MB of the process.
+// Counters: GFLOP/s (matmul FLOPs only, the ~99% that matter), MFLOP and MB for the roofline
+// (bench/bert_base.h) and peak_rss_MB of the process.
 #include <benchmark/benchmark.h>
 
 #include "bench/bert_base.h"     // defines: kBase, random_ids, encoder_flops, report
@@ -24,7 +25,7 @@ void BM_bert_forward(benchmark::State& state) {
   const IntTensor ids = random_ids(B, S);
   NoGradGuard no_grad;
   const double ms = median_ms(state, [&] { benchmark::DoNotOptimize(model.forward(ids).last_hidden_state.data()); });
-  report(state, encoder_flops(B, S), ms);
+  report(state, encoder_flops(B, S), ms, encoder_weight_bytes());
 }
 
 // forward + backward of the MLM loss (15% of positions labelled), as one training step without
@@ -42,7 +43,9 @@ void BM_bert_mlm_train_step(benchmark::State& state) {
     model.forward(ids, {}, {}, labels).loss.backward();
   });
   const double decoder = 2.0 * B * S * kBase.hidden_size * kBase.vocab_size;
-  report(state, 3.0 * (encoder_flops(B, S) + decoder), ms);
+  const double decoder_bytes = 4.0 * kBase.hidden_size * kBase.vocab_size;
+  // Each weight is read by forward and by dX's GEMM, and its gradient written: 3 passes.
+  report(state, 3.0 * (encoder_flops(B, S) + decoder), ms, 3.0 * (encoder_weight_bytes() + decoder_bytes));
 }
 
 BENCHMARK(BM_bert_forward)->ArgNames({"B", "S"})->Args({1, 26})->Args({1, 128})->Args({8, 128})->Args({1, 512})

@@ -81,7 +81,9 @@ void BM_finetune_step(benchmark::State& state) {
   // (Checkpointing's second forward is not counted: the same work done in more time.)
   const double H = kBase.hidden_size, I = kBase.intermediate_size;
   const double linear = static_cast<double>(B * S * kBase.num_hidden_layers) * 2 * (4 * H * H + 2 * H * I);
-  report(state, 3.0 * encoder_flops(B, S) - (lora ? linear : 0.0), ms);
+  // Bytes: the weights read by forward and dX; in full, dW written and AdamW's pass over
+  // weight, gradient and both moments (4 read, 3 written): 10 passes over the weights.
+  report(state, 3.0 * encoder_flops(B, S) - (lora ? linear : 0.0), ms, (lora ? 2.0 : 10.0) * encoder_weight_bytes());
 }
 
 BENCHMARK(BM_finetune_step)->ArgNames({"task", "B", "S", "lora", "gc"})

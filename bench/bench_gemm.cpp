@@ -2,8 +2,12 @@
 // one after the other for each shape so they see the same machine load.
 //
 //   ./build/bench/bertlab_bench --benchmark_filter=gemm
-// Each row reports GFLOP/s (2·M·N·K per GEMM); the row of ours also reports vs_openblas,
+// Each row reports GFLOP/s (2·M·N·K per GEMM); the rows of ours also report vs_openblas,
 // our rate divided by the OpenBLAS rate measured just before it (1.0 = as fast).
+// of_bound is the fraction of the machine's limit reached (bench/roofline.h: 1 = at the limit).
+// gemm/ours_prepacked is x·Wᵀ with W packed once beforehand (kernels::PackedB), as a Linear's
+// weight is at inference; OpenBLAS packs its B on every call.
+#include "bench/roofline.h"       // defines: machine_roofline, bench_threads
 #include "bench/timing.h"         // defines: seconds_per_iteration
 #include "tensor/kernels/gemm.h"  // defines: GemmArgs, gemm, gemm_batched
 
@@ -14,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -21,8 +26,8 @@
 namespace {
 
 using bertlab::kernels::GemmArgs;
-// Both libraries use 2 threads (our machine's cores), or OMP_NUM_THREADS when it is set.
-int bench_threads() { return std::getenv("OMP_NUM_THREADS") ? omp_get_max_threads() : 2; }
+using bertlab::kernels::PackedB;
+using bertlab::bench::bench_threads;  // 2 (the machine's cores) or OMP_NUM_THREADS, for both libraries
 
 // A, B and C for `count` GEMMs C = A·op(B); op(B) = Bᵀ when trans_b (nn::Linear's x·Wᵀ).
 struct Problem {
@@ -47,8 +52,9 @@ struct Problem {
   double flops() const { return 2.0 * static_cast<double>(count * g.M * g.N * g.K); }
 };
 
-void ours(Problem& p) {
-  const GemmArgs g = p.args();
+void ours(Problem& p, const PackedB* packed_b = nullptr) {
+  GemmArgs g = p.args();
+  g.packed_b = packed_b;
   gemm_batched(g, p.count, g.M * g.K, g.K * g.N, g.M * g.N);
 }
 
@@ -65,8 +71,8 @@ void openblas(Problem& p) {
 // in [-1, 1]; two orders of summation differ by at most ~K·2⁻²³ times Σ|a||b| ≤ K.
 // OpenBLAS runs single-threaded here: its threads would otherwise keep spinning, waiting
 // for more work, on the cores our timed loop is about to use.
-bool same_as_openblas(Problem& p) {
-  ours(p);
+bool same_as_openblas(Problem& p, const PackedB* packed_b) {
+  ours(p, packed_b);
   const std::vector<float> got = p.c;
   openblas_set_num_threads(1);
   openblas(p);
@@ -78,15 +84,23 @@ bool same_as_openblas(Problem& p) {
 
 double g_openblas_gflops = 0.0;  // the rate of the OpenBLAS row just before ours
 
-void bench(benchmark::State& state, bool is_ours) {
+enum class Side { openblas, ours, ours_prepacked };
+
+void bench(benchmark::State& state, Side side) {
   omp_set_num_threads(bench_threads());
   openblas_set_num_threads(bench_threads());
   Problem p(state.range(0), state.range(1), state.range(2), state.range(3),
             state.range(4) != 0);
-  if (is_ours && !same_as_openblas(p)) state.SkipWithError("our C differs from OpenBLAS's");
-  const double seconds = seconds_per_iteration(state, [&] { is_ours ? ours(p) : openblas(p); });
+  const bool is_ours = side != Side::openblas;
+  std::unique_ptr<PackedB> packed_b;  // one B for the whole batch: only count-1 shapes use it
+  if (side == Side::ours_prepacked) packed_b = std::make_unique<PackedB>(p.args());
+  if (is_ours && !same_as_openblas(p, packed_b.get())) state.SkipWithError("our C differs from OpenBLAS's");
+  const double seconds = seconds_per_iteration(state, [&] { is_ours ? ours(p, packed_b.get()) : openblas(p); });
   const double gflops = p.flops() / seconds * 1e-9;
   state.counters["GFLOP/s"] = gflops;
+  // The roofline: the least time for these FLOPs and for reading A and B and writing C once.
+  const double bytes = 4.0 * p.count * (p.g.M * p.g.K + p.g.K * p.g.N + p.g.M * p.g.N);
+  state.counters["of_bound"] = bertlab::bench::machine_roofline().bound_ms(p.flops(), bytes) * 1e-3 / seconds;
   if (!is_ours) g_openblas_gflops = gflops;
   // Every row carries the same counters (the CSV reporter needs that); OpenBLAS's is 1.
   state.counters["vs_openblas"] = g_openblas_gflops > 0.0 ? gflops / g_openblas_gflops : 0.0;
@@ -103,13 +117,16 @@ const std::vector<std::vector<int64_t>> kShapes = {
 
 const bool kRegistered = [] {
   for (const auto& shape : kShapes)
-    for (const bool is_ours : {false, true})
-      benchmark::RegisterBenchmark(is_ours ? "gemm/ours" : "gemm/openblas",
-                                   [is_ours](benchmark::State& s) { bench(s, is_ours); })
+    for (const Side side : {Side::openblas, Side::ours, Side::ours_prepacked}) {
+      const bool linear = shape[3] == 1 && shape[4] == 1;  // x·Wᵀ of one weight
+      if (side == Side::ours_prepacked && !linear) continue;
+      const char* name = side == Side::openblas ? "gemm/openblas" : side == Side::ours ? "gemm/ours" : "gemm/ours_prepacked";
+      benchmark::RegisterBenchmark(name, [side](benchmark::State& s) { bench(s, side); })
           ->Args(shape)
           ->ArgNames({"M", "N", "K", "batch", "trans_b"})
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
+    }
   return true;
 }();
 

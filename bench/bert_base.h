@@ -1,9 +1,10 @@
 // What the bert-base benchmarks share: the config, random token ids, the matmul FLOP count of
-// the encoder, and the counters (GFLOP/s, peak RSS, threads) they report.
+// the encoder and the bytes of its weights, and the counters (GFLOP/s, the roofline's bound,
+// peak RSS, threads) they report.
 //
 //   const IntTensor ids = random_ids(8, 128);              // [8, 128] ids in 1000..30521
 //   ... timed loop ...
-//   report(state, 3.0 * encoder_flops(8, 128));            // a training step ≈ 3 forwards
+//   report(state, 3.0 * encoder_flops(8, 128), ms, 3.0 * encoder_weight_bytes());  // a training step
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -14,6 +15,7 @@
 #include <random>
 #include <vector>
 
+#include "bench/roofline.h"  // defines: bench_threads
 #include "bert/config.h"    // defines: BertConfig
 #include "tensor/tensor.h"  // defines: IntTensor
 
@@ -37,20 +39,29 @@ inline double encoder_flops(int64_t B, int64_t S) {
   return static_cast<double>(B * S * kBase.num_hidden_layers) * (2 * (4 * H * H + 2 * H * I) + 4.0 * S * H);
 }
 
+// Bytes of the encoder's Linear weights in fp32: what a forward must at least read from memory
+// (340 MB, far more than any cache), the memory side of its roofline.
+inline double encoder_weight_bytes() {
+  const double H = kBase.hidden_size, I = kBase.intermediate_size;
+  return 4.0 * kBase.num_hidden_layers * (4 * H * H + 2 * H * I);
+}
+
 // Counters from the median iteration time (bench/timing.h's median_ms): median_ms, GFLOP/s,
-// peak_rss_MB (the whole process's: run one benchmark per process to read it per shape).
-inline void report(benchmark::State& state, double flops_per_iteration, double median_ms) {
+// MFLOP and MB per iteration (for the roofline's bound, which the compare scripts take from the
+// `roofline` benchmark run in a process of its own: bench/roofline.h), peak_rss_MB (the whole
+// process's: run one benchmark per process to read it per shape).
+inline void report(benchmark::State& state, double flops_per_iteration, double median_ms, double bytes_per_iteration) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   state.counters["median_ms"] = median_ms;
   state.counters["GFLOP/s"] = flops_per_iteration * 1e-6 / median_ms;
+  state.counters["MFLOP"] = flops_per_iteration * 1e-6;
+  state.counters["MB"] = bytes_per_iteration * 1e-6;
   state.counters["peak_rss_MB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
   state.counters["threads"] = omp_get_max_threads();
 }
 
 // 2 threads, as in the measurements, unless OMP_NUM_THREADS says otherwise.
-inline void use_two_threads_unless_told() {
-  omp_set_num_threads(std::getenv("OMP_NUM_THREADS") ? omp_get_max_threads() : 2);
-}
+inline void use_two_threads_unless_told() { omp_set_num_threads(bench_threads()); }
 
 }  // namespace bertlab::bench
