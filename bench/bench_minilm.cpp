@@ -3,15 +3,16 @@
 // PyTorch is bench/minilm_torch.py; bench/compare_minilm.sh runs both and prints ours / torch.
 //
 //   ./build/bench/bertlab_bench --benchmark_filter=minilm
-// median_ms is the time of one batch (wall clock). Without the fetched model (scripts/fetch-minilm)
-// the benchmark reports itself skipped.
+// median_ms is the time of one batch (wall clock), MFLOP and MB its matmul FLOPs and weight bytes
+// for the roofline (bench/bert_base.h). Without the fetched model (scripts/fetch-minilm) the
+// benchmark reports itself skipped.
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <random>
 
+#include "bench/bert_base.h"             // defines: encoder_flops, encoder_weight_bytes, bench_threads
 #include "bench/timing.h"                // defines: median_ms
 #include "bert/checkpoint.h"            // defines: from_pretrained
 #include "pipelines/sentence_embedding.h"    // defines: mean_pooling, normalize
@@ -41,7 +42,7 @@ void BM_minilm_embed(benchmark::State& state) {
     state.SkipWithError(("all-MiniLM-L6-v2 not fetched (no " + dir.string() + "): run scripts/fetch-minilm").c_str());
     return;
   }
-  omp_set_num_threads(std::getenv("OMP_NUM_THREADS") ? omp_get_max_threads() : 2);
+  omp_set_num_threads(bench::bench_threads());
   const auto model = bert::from_pretrained<bert::BertModel>(dir);
   const IntTensor input_ids = random_sentences(model->config.vocab_size);
   const IntTensor attention_mask(std::vector<int64_t>(kBatch * kTokens, 1), {kBatch, kTokens});
@@ -51,6 +52,8 @@ void BM_minilm_embed(benchmark::State& state) {
     const Tensor embeddings = pipelines::normalize(pipelines::mean_pooling(hidden, attention_mask));  // [B, H]
     benchmark::DoNotOptimize(embeddings.data());
   });
+  state.counters["MFLOP"] = bench::encoder_flops(kBatch, kTokens, model->config) * 1e-6;
+  state.counters["MB"] = bench::encoder_weight_bytes(model->config) * 1e-6;
   state.counters["threads"] = omp_get_max_threads();
 }
 

@@ -34,16 +34,16 @@ inline IntTensor random_ids(int64_t B, int64_t S) {
 
 // Forward matmul FLOPs of the encoder: per token and layer 2·(4H² + 2HI) for the Linears and
 // 2·2·S·H for q·kᵀ and probs·v.
-inline double encoder_flops(int64_t B, int64_t S) {
-  const double H = kBase.hidden_size, I = kBase.intermediate_size;
-  return static_cast<double>(B * S * kBase.num_hidden_layers) * (2 * (4 * H * H + 2 * H * I) + 4.0 * S * H);
+inline double encoder_flops(int64_t B, int64_t S, const bert::BertConfig& c = kBase) {
+  const double H = c.hidden_size, I = c.intermediate_size;
+  return static_cast<double>(B * S * c.num_hidden_layers) * (2 * (4 * H * H + 2 * H * I) + 4.0 * S * H);
 }
 
 // Bytes of the encoder's Linear weights in fp32: what a forward must at least read from memory
 // (340 MB, far more than any cache), the memory side of its roofline.
-inline double encoder_weight_bytes() {
-  const double H = kBase.hidden_size, I = kBase.intermediate_size;
-  return 4.0 * kBase.num_hidden_layers * (4 * H * H + 2 * H * I);
+inline double encoder_weight_bytes(const bert::BertConfig& c = kBase) {
+  const double H = c.hidden_size, I = c.intermediate_size;
+  return 4.0 * c.num_hidden_layers * (4 * H * H + 2 * H * I);
 }
 
 // Counters from the median iteration time (bench/timing.h's median_ms): median_ms, GFLOP/s,

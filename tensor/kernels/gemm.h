@@ -33,7 +33,7 @@ struct GemmArgs {
   bool accumulate = false;
   const float* bias = nullptr;
   // op(B) already packed (then B, ldb and trans_b are not read): a weight packed once for
-  // every later call. Its N and K must be the GEMM's.
+  // every later call. Its N and K must be the GEMM's; gemm_batched uses it for every item.
   const PackedB* packed_b = nullptr;
 };
 

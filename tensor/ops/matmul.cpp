@@ -189,7 +189,7 @@ void scatter_add_rows(const Tensor& from, const std::vector<int64_t>& rows, Grad
 const kernels::PackedB& packed_weight(const Tensor& weight) {
   TensorImpl& w = *weight.impl();
   if (!w.packed || w.packed_version != w.version) {
-    w.packed.reset();  // the stale copy goes first: two at once would be a third more memory
+    w.packed.reset();  // the stale copy goes first, so that the two are never held at once
     auto packed = std::make_unique<kernels::PackedB>(kernels::GemmArgs{
         .trans_b = true, .N = weight.size(0), .K = weight.size(1), .B = weight.data(), .ldb = weight.size(1)});
     const memory::MemoryTag tag(memory::Tag::packed_weights);

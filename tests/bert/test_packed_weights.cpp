@@ -5,7 +5,6 @@
 // bit for bit with a model that holds the same numbers and never packed the old ones.
 #include <catch2/catch.hpp>
 
-#include <cstring>
 #include <filesystem>
 
 #include "bert/checkpoint.h"
@@ -17,19 +16,21 @@
 #include "tensor/memory.h"
 #include "tensor/ops.h"
 #include "tensor/safetensors.h"
+#include "tests/support/all_close.h"    // defines: same_bits
 #include "tests/support/tiny_config.h"
 
 using namespace bertlab;
 using bertlab::bert::BertModel;
+using bertlab::testing::same_bits;
 using bertlab::testing::tiny_config;
 namespace fs = std::filesystem;
 
 namespace {
-const IntTensor kIds({1, 5, 7, 2, 0, 3, 9, 4}, {2, 4});
+const IntTensor kPackIds({1, 5, 7, 2, 0, 3, 9, 4}, {2, 4});
 
 Tensor eval_forward(BertModel& model) {
   NoGradGuard no_grad;
-  return model.forward(kIds).last_hidden_state;
+  return model.forward(kPackIds).last_hidden_state;
 }
 
 // The forward of a new model given `model`'s numbers: nothing of it was packed before.
@@ -41,10 +42,6 @@ Tensor fresh_forward(const BertModel& model) {
     for (auto& [fresh_name, q] : params)
       if (fresh_name == name) std::copy_n(p.data(), p.numel(), q.data()), q.bump_version();
   return eval_forward(fresh);
-}
-
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.numel() * sizeof(float)) == 0;
 }
 
 int64_t packed_bytes() { return memory::live_tensor_bytes(memory::Tag::packed_weights); }
@@ -67,12 +64,12 @@ TEST_CASE("packed weights: inference packs each Linear once, with the training p
     // as it goes, giving the same bits.
     model.train();
     CHECK(packed_bytes() == before);
-    const Tensor trained_path = model.forward(kIds).last_hidden_state;
+    const Tensor trained_path = model.forward(kPackIds).last_hidden_state;
     CHECK(packed_bytes() == before);
     CHECK(same_bits(trained_path, packed));
     // A frozen weight (LoRA's base layers) keeps no copy in training either (docs/memory.md).
     model.encoder.layer[0].intermediate.dense.weight.requires_grad_(false);
-    model.forward(kIds);
+    model.forward(kPackIds);
     CHECK(packed_bytes() == before);
   }
   CHECK(packed_bytes() == before);  // the copies went with their weights
@@ -85,11 +82,11 @@ TEST_CASE("packed weights: every in-place change of a weight makes its packed co
 
   SECTION("an AdamW step") {
     Generator gen(3);
-    sum(mul(model.forward(kIds).last_hidden_state, Tensor::randn({2, 4, 8}, gen))).backward();
+    sum(mul(model.forward(kPackIds).last_hidden_state, Tensor::randn({2, 4, 8}, gen))).backward();
     nn::AdamW({{model.parameters()}}, 0.1).step();
   }
   SECTION("an SGD step") {
-    sum(model.forward(kIds).last_hidden_state).backward();
+    sum(model.forward(kPackIds).last_hidden_state).backward();
     nn::SGD({{model.parameters()}}, 0.1).step();
   }
   SECTION("an init") {
