@@ -70,8 +70,7 @@ LoadReport load_from(nn::Module& model, const File& file) {
       continue;
     }
     const Tensor value = file.tensor(key);  // float32, converted from F16/BF16 if needed
-    std::copy_n(value.data(), value.numel(), param.data());
-    param.bump_version();
+    param.copy_(value);
     loaded[name] = true;
   }
   BERT_CHECK(mismatched.empty(),

@@ -346,8 +346,7 @@ void copy_tensor(const SafetensorsFile& file, const fs::path& path, const std::s
   const Tensor t = file.tensor(name);
   BERT_CHECK(t.shape() == target.shape(), "Trainer: {}: shape of {}: expected {}, got {}. Hint: a checkpoint of "
              "another model?", path.string(), name, target.shape(), t.shape());
-  std::copy_n(t.data(), t.numel(), target.data());
-  target.bump_version();
+  target.copy_(t);
 }
 }  // namespace
 

@@ -220,8 +220,7 @@ LoraConfig load_adapter(nn::Module& model, const fs::path& dir) {
     const Tensor value = file.tensor(name);
     BERT_CHECK(value.shape() == param.shape(), "{}: tensor {}: expected shape {}, got {}", file.file_name(), name,
                param.shape(), value.shape());
-    std::copy_n(value.data(), value.numel(), param.data());
-    param.bump_version();
+    param.copy_(value);
     used.insert(name);
   }
   BERT_CHECK(missing.empty(), "{}: missing adapter tensor(s) [{}]. Hint: does adapter_config.json belong to it?",

@@ -167,6 +167,12 @@ Tensor Tensor::clone() const {
   return t;
 }
 
+void Tensor::copy_(const Tensor& src) const {
+  BERT_CHECK(src.shape() == shape(), "copy_: expected a source of shape {}, got {}", shape(), src.shape());
+  std::copy_n(src.data(), numel(), data());
+  bump_version();
+}
+
 void Tensor::set_name(std::string name) const { checked(impl_).name = std::move(name); }
 const std::string& Tensor::name() const { return checked(impl_).name; }
 void Tensor::bump_version() const { ++checked(impl_).version; }

@@ -103,6 +103,9 @@ class Tensor {
   void backward(const Tensor& dout) const;
   Tensor detach() const;  // the same numbers, cut from the graph
   Tensor clone() const;   // a copy of the numbers (no graph)
+  // In place, as PyTorch's copy_: this tensor's numbers become src's (same shape), and the
+  // version is bumped. How a checkpoint's values go into a model's existing parameters.
+  void copy_(const Tensor& src) const;
   void set_name(std::string name) const;
   const std::string& name() const;
   // After writing into data() of a tensor that already existed: say so, so that nothing keeps

@@ -140,9 +140,7 @@ std::vector<Case> lora_example(uint64_t seed) {
   auto base = std::make_shared<nn::Linear>(5, 3);
   auto lora = std::make_shared<nn::LoRALinear>(*base, /*r=*/2, /*lora_alpha=*/4.0f, /*lora_dropout=*/0.0f);
   for (Tensor t : {base->weight, base->bias, lora->A().weight, lora->B().weight}) {
-    const Tensor values = Tensor::randn(t.shape(), gen);
-    std::copy_n(values.data(), t.numel(), t.data());
-    t.bump_version();
+    t.copy_(Tensor::randn(t.shape(), gen));
   }
   Tensor x = randn({2, 3, 5}, gen);
   return {{"out = x·Wᵀ + b + (x·Aᵀ)·Bᵀ · scaling, r = 2, lora_alpha = 4, scaling = 2, W frozen",

@@ -222,7 +222,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, bool ke
   Tensor out = Tensor::empty(out_shape);  // [.., out]
   kernels::gemm({.trans_b = true, .M = R, .N = out_features, .K = in, .A = x.data(), .lda = in, .B = weight.data(),
                  .ldb = in, .C = out.data(), .ldc = out_features, .bias = bias.defined() ? bias.data() : nullptr,
-                 .packed_b = keep_packed_weight && R > 0 ? &packed_weight(weight) : nullptr});
+                 .packed_b = keep_packed_weight ? &packed_weight(weight) : nullptr});
 
   return record(out, "linear", {x, weight, bias}, [=](const Tensor&, const Tensor& dout) {
     const LiveRows live = skip_zero_rows(dout, x, R, out_features, in);

@@ -33,14 +33,19 @@ Tensor eval_forward(BertModel& model) {
   return model.forward(kPackIds).last_hidden_state;
 }
 
+// Every parameter of `to` that `from` has under the same name gets its numbers.
+void copy_parameters(const nn::Module& from, nn::Module& to) {
+  const auto theirs = from.named_parameters();
+  for (const auto& [name, p] : to.named_parameters())
+    for (const auto& [their_name, q] : theirs)
+      if (their_name == name) p.copy_(q);
+}
+
 // The forward of a new model given `model`'s numbers: nothing of it was packed before.
 Tensor fresh_forward(const BertModel& model) {
   BertModel fresh(tiny_config());
   fresh.eval();
-  auto params = fresh.named_parameters();
-  for (const auto& [name, p] : model.named_parameters())
-    for (auto& [fresh_name, q] : params)
-      if (fresh_name == name) std::copy_n(p.data(), p.numel(), q.data()), q.bump_version();
+  copy_parameters(model, fresh);
   return eval_forward(fresh);
 }
 
@@ -116,9 +121,7 @@ TEST_CASE("packed weights: every in-place change of a weight makes its packed co
     peft::LoraConfig config;
     config.r = 2, config.lora_alpha = 4, config.target_modules = {"key", "output.dense"};
     BertModel other(tiny_config());
-    for (const auto& [name, p] : model.named_parameters())  // the same base weights in both
-      for (auto& [theirs, q] : other.named_parameters())
-        if (theirs == name) std::copy_n(p.data(), p.numel(), q.data()), q.bump_version();
+    copy_parameters(model, other);  // the same base weights in both
     peft::apply_lora(other, config);
     Generator gen(6);
     for (auto& [name, p] : other.named_parameters())

@@ -34,9 +34,7 @@ void randomize_lora_B(nn::Module& model, uint64_t seed) {
   Generator gen(seed);
   for (auto& [name, p] : model.named_parameters())
     if (name.find("lora_B") != std::string::npos) {
-      const Tensor r = Tensor::randn(p.shape(), gen);
-      std::copy_n(r.data(), r.numel(), p.data());
-      p.bump_version();
+      p.copy_(Tensor::randn(p.shape(), gen));
     }
 }
 

@@ -1,5 +1,6 @@
 // tensor/shape.h: element counts that cannot overflow, and tensors whose bytes would not fit in
-// memory refused before anything is allocated.
+// memory refused before anything is allocated; a copy into a tensor of another shape refused
+// before anything is written.
 #include "tensor/shape.h"  // defines: numel, checked_mul
 
 #include <catch2/catch.hpp>
@@ -29,4 +30,14 @@ TEST_CASE("Tensor::empty: a shape too big for memory is an error before allocati
   // 2^40 floats = 4 TiB: more than this machine has
   CHECK_THROWS_WITH(Tensor::empty({int64_t{1} << 20, int64_t{1} << 20}),
                     Contains("out of memory") && Contains("4398046511104 bytes"));
+}
+
+TEST_CASE("Tensor::copy_: the source's numbers in place, a new version, and a shape error naming both", "[tensor][shape]") {
+  const Tensor t = Tensor::zeros({2, 3});
+  const uint64_t version = t.version();
+  t.copy_(Tensor::from_vector({1, 2, 3, 4, 5, 6}, {2, 3}));
+  CHECK(t.to_vector() == std::vector<float>{1, 2, 3, 4, 5, 6});
+  CHECK(t.version() == version + 1);
+  REQUIRE_THROWS_WITH(t.copy_(Tensor::zeros({3, 2})), Contains("copy_: expected a source of shape [2, 3], got [3, 2]"));
+  CHECK(t.to_vector() == std::vector<float>{1, 2, 3, 4, 5, 6});  // untouched
 }
