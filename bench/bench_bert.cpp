@@ -1,5 +1,6 @@
-// bert-base-sized BertModel forward and a BertForMaskedLM training step, random weights, fp32,
-// 2 threads (or OMP_NUM_THREADS): the lab sentence (1×26) up to 1×512. bench/bert_torch.py measures the same
+// bert-base-sized BertModel forward (fp32, and int8 by dynamic quantization) and a BertForMaskedLM
+// training step, random weights, 2 threads (or OMP_NUM_THREADS): the lab sentence (1×26) up to
+// 1×512. bench/bert_torch.py measures the same
 // shapes with HuggingFace transformers on PyTorch; bench/compare_bert.sh prints ours / torch.
 //
 //   ./build/bench/bertlab_bench --benchmark_filter=bert_
@@ -10,6 +11,7 @@
 #include "bench/bert_base.h"     // defines: kBase, random_ids, encoder_flops, report
 #include "bench/timing.h"        // defines: median_ms
 #include "bert/for_masked_lm.h"  // defines: BertForMaskedLM, BertModel
+#include "nn/quantized_linear.h"  // defines: quantize_dynamic
 #include "tensor/autograd.h"     // defines: NoGradGuard
 
 namespace {
@@ -17,16 +19,21 @@ namespace {
 using namespace bertlab;
 using namespace bertlab::bench;
 
-void BM_bert_forward(benchmark::State& state) {
+// int8: the model through nn::quantize_dynamic first (docs/quantization.md); its weights are a
+// quarter of the bytes.
+void bert_forward(benchmark::State& state, bool int8) {
   use_two_threads_unless_told();
   const int64_t B = state.range(0), S = state.range(1);
   bert::BertModel model(kBase);
   model.eval();
+  if (int8) nn::quantize_dynamic(model);
   const IntTensor ids = random_ids(B, S);
   NoGradGuard no_grad;
   const double ms = median_ms(state, [&] { benchmark::DoNotOptimize(model.forward(ids).last_hidden_state.data()); });
-  report(state, encoder_flops(B, S), ms, encoder_weight_bytes());
+  report(state, encoder_flops(B, S), ms, encoder_weight_bytes() / (int8 ? 4.0 : 1.0));
 }
+void BM_bert_forward(benchmark::State& state) { bert_forward(state, /*int8=*/false); }
+void BM_bert_forward_int8(benchmark::State& state) { bert_forward(state, /*int8=*/true); }
 
 // forward + backward of the MLM loss (15% of positions labelled), as one training step without
 // the optimizer. Backward costs about twice the forward; the decoder adds 2·H·V per token.
@@ -49,6 +56,8 @@ void BM_bert_mlm_train_step(benchmark::State& state) {
 }
 
 BENCHMARK(BM_bert_forward)->ArgNames({"B", "S"})->Args({1, 26})->Args({1, 128})->Args({8, 128})->Args({1, 512})
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_bert_forward_int8)->ArgNames({"B", "S"})->Args({1, 26})->Args({1, 128})->Args({8, 128})->Args({1, 512})
     ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 BENCHMARK(BM_bert_mlm_train_step)->ArgNames({"B", "S"})->Args({8, 128})->Unit(benchmark::kMillisecond)->UseRealTime()
     ->Iterations(3);

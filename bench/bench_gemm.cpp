@@ -10,6 +10,7 @@
 #include "bench/roofline.h"       // defines: machine_roofline, bench_threads
 #include "bench/timing.h"         // defines: seconds_per_iteration
 #include "tensor/kernels/gemm.h"  // defines: GemmArgs, gemm, gemm_batched
+#include "tensor/kernels/gemm_int8.h"  // defines: Int8Weight, quantize_rows, gemm_int8
 
 #include <benchmark/benchmark.h>
 #include <cblas.h>
@@ -84,7 +85,30 @@ bool same_as_openblas(Problem& p, const PackedB* packed_b) {
 
 double g_openblas_gflops = 0.0;  // the rate of the OpenBLAS row just before ours
 
-enum class Side { openblas, ours, ours_prepacked };
+enum class Side { openblas, ours, ours_prepacked, ours_int8 };
+
+// x·Wᵀ in int8 as a quantized Linear runs it (nn/quantized_linear.h): W quantized beforehand,
+// x quantized per row in the timed call. Its C is checked against the float product within
+// the rounding of int8: a few hundredths of the values' size here.
+struct Int8Problem {
+  std::unique_ptr<bertlab::kernels::Int8Weight> w;
+  bertlab::kernels::QuantizedRows x;
+  explicit Int8Problem(Problem& p) : w(std::make_unique<bertlab::kernels::Int8Weight>(p.b.data(), p.g.N, p.g.K)) {}
+  void run(Problem& p) {
+    bertlab::kernels::quantize_rows(p.a.data(), p.g.M, p.g.K, x);
+    bertlab::kernels::gemm_int8(x, *w, nullptr, p.c.data());
+  }
+};
+bool close_to_openblas(Problem& p, Int8Problem& q) {
+  q.run(p);
+  const std::vector<float> got = p.c;
+  openblas_set_num_threads(1);
+  openblas(p);
+  openblas_set_num_threads(bench_threads());
+  double err = 0.0, size = 0.0;
+  for (size_t i = 0; i < got.size(); ++i) err += std::fabs(got[i] - p.c[i]), size += std::fabs(p.c[i]);
+  return err <= 0.05 * size;
+}
 
 void bench(benchmark::State& state, Side side) {
   omp_set_num_threads(bench_threads());
@@ -94,8 +118,17 @@ void bench(benchmark::State& state, Side side) {
   const bool is_ours = side != Side::openblas;
   std::unique_ptr<PackedB> packed_b;  // one B for the whole batch: only count-1 shapes use it
   if (side == Side::ours_prepacked) packed_b = std::make_unique<PackedB>(p.args());
-  if (is_ours && !same_as_openblas(p, packed_b.get())) state.SkipWithError("our C differs from OpenBLAS's");
-  const double seconds = seconds_per_iteration(state, [&] { is_ours ? ours(p, packed_b.get()) : openblas(p); });
+  std::unique_ptr<Int8Problem> int8;
+  if (side == Side::ours_int8) {
+    int8 = std::make_unique<Int8Problem>(p);
+    if (!close_to_openblas(p, *int8)) state.SkipWithError("our int8 C is far from OpenBLAS's");
+  } else if (is_ours && !same_as_openblas(p, packed_b.get())) {
+    state.SkipWithError("our C differs from OpenBLAS's");
+  }
+  const double seconds = seconds_per_iteration(state, [&] {
+    if (int8) return int8->run(p);
+    is_ours ? ours(p, packed_b.get()) : openblas(p);
+  });
   const double gflops = p.flops() / seconds * 1e-9;
   state.counters["GFLOP/s"] = gflops;
   // The roofline: the least time for these FLOPs and for reading A and B and writing C once.
@@ -117,10 +150,13 @@ const std::vector<std::vector<int64_t>> kShapes = {
 
 const bool kRegistered = [] {
   for (const auto& shape : kShapes)
-    for (const Side side : {Side::openblas, Side::ours, Side::ours_prepacked}) {
+    for (const Side side : {Side::openblas, Side::ours, Side::ours_prepacked, Side::ours_int8}) {
       const bool linear = shape[3] == 1 && shape[4] == 1;  // x·Wᵀ of one weight
-      if (side == Side::ours_prepacked && !linear) continue;
-      const char* name = side == Side::openblas ? "gemm/openblas" : side == Side::ours ? "gemm/ours" : "gemm/ours_prepacked";
+      if ((side == Side::ours_prepacked || side == Side::ours_int8) && !linear) continue;
+      const char* name = side == Side::openblas         ? "gemm/openblas"
+                         : side == Side::ours           ? "gemm/ours"
+                         : side == Side::ours_prepacked ? "gemm/ours_prepacked"
+                                                        : "gemm/ours_int8";
       benchmark::RegisterBenchmark(name, [side](benchmark::State& s) { bench(s, side); })
           ->Args(shape)
           ->ArgNames({"M", "N", "K", "batch", "trans_b"})

@@ -5,7 +5,8 @@
 #include <fmt/format.h>
 
 #include "nn/init.h"
-#include "nn/lora.h"  // defines: LoRALinear (complete here, so unique_ptr can delete it)
+#include "nn/lora.h"              // defines: LoRALinear (complete here, so unique_ptr can delete it)
+#include "nn/quantized_linear.h"  // defines: DynamicQuantizedLinear (likewise)
 #include "tensor/ops.h"
 
 namespace bertlab::nn {
@@ -27,6 +28,7 @@ Linear::~Linear() = default;
 
 // At inference (eval mode) the weight stays packed for the GEMM (tensor/ops.h › linear).
 Tensor Linear::forward(const Tensor& x) const {
+  if (quantized) return quantized->forward(x);
   return lora ? lora->forward(x) : linear(x, weight, bias, /*keep_packed_weight=*/!is_training());
 }
 

@@ -10,7 +10,8 @@
 
 namespace bertlab::nn {
 
-class LoRALinear;  // nn/lora.h
+class LoRALinear;              // nn/lora.h
+class DynamicQuantizedLinear;  // nn/quantized_linear.h
 
 class Linear : public Module {
  public:
@@ -29,6 +30,8 @@ class Linear : public Module {
   // cannot be swapped for another class; instead peft::apply_lora puts a LoRALinear wrapping this
   // layer here and forward() hands over to it. Null for a plain Linear.
   std::unique_ptr<LoRALinear> lora;
+  // Likewise quantize_dynamic's int8 version of this layer (then weight and bias are gone).
+  std::unique_ptr<DynamicQuantizedLinear> quantized;
 };
 
 }  // namespace bertlab::nn

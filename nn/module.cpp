@@ -87,6 +87,17 @@ void Module::replace_child(const std::string& name, Module& child) {
   throw Error(fmt::format("replace_child: no child module named \"{}\" in {}", name, type_name()));
 }
 
+namespace {
+void walk_below(Module& parent, const std::string& prefix, const ModuleVisit& visit) {
+  for (size_t i = 0; i < parent.children().size(); ++i) {
+    const auto [name, child] = parent.children()[i];  // a copy: visit may replace the child
+    if (visit(parent, name, prefix + name, *child)) walk_below(*child, prefix + name + ".", visit);
+  }
+}
+}  // namespace
+
+void walk_modules(Module& model, const ModuleVisit& visit) { walk_below(model, "", visit); }
+
 // ---- Printing, as PyTorch's Module.__repr__ -----------------------------------------------
 
 namespace {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -106,6 +107,12 @@ class ModuleDict : public Module {
  private:
   std::vector<std::pair<std::string, std::unique_ptr<M>>> items_;
 };
+
+// Calls visit(parent, child_name, full_name, child) for every module below `model`, depth first
+// (full_name as in named_modules: "encoder.layer.0.attention.self.query"). visit returns false
+// to skip the child's own children: how apply_lora and quantize_dynamic swap a module by name.
+using ModuleVisit = std::function<bool(Module& parent, const std::string& name, const std::string& full_name, Module& child)>;
+void walk_modules(Module& model, const ModuleVisit& visit);
 
 // Prints the module tree the way PyTorch's print(model) does.
 std::ostream& operator<<(std::ostream& os, const Module& module);

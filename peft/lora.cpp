@@ -20,16 +20,6 @@ namespace {
 // PEFT's prefix for every key of an adapter file: PeftModel.base_model (LoraModel) .model (yours).
 const std::string kPrefix = "base_model.model.";
 
-// Calls visit(parent, child_name, full_name, child) for every module below `parent`, depth first.
-// visit returns false to skip the child's own children (e.g. after swapping it).
-using Visit = std::function<bool(nn::Module&, const std::string&, const std::string&, nn::Module&)>;
-void walk(nn::Module& parent, const std::string& prefix, const Visit& visit) {
-  for (size_t i = 0; i < parent.children().size(); ++i) {
-    const auto [name, child] = parent.children()[i];
-    if (visit(parent, name, prefix + name, *child)) walk(*child, prefix + name + ".", visit);
-  }
-}
-
 bool matches_any(const std::string& name, const std::vector<std::string>& targets) {
   return std::any_of(targets.begin(), targets.end(), [&](const std::string& t) { return matches_target(name, t); });
 }
@@ -89,7 +79,7 @@ void apply_lora(nn::Module& model, const LoraConfig& config) {
   for (Tensor& p : model.parameters()) p.requires_grad_(false);
 
   std::set<std::string> found;
-  walk(model, "", [&](nn::Module& parent, const std::string& name, const std::string& full, nn::Module& child) {
+  nn::walk_modules(model, [&](nn::Module& parent, const std::string& name, const std::string& full, nn::Module& child) {
     if (!matches_any(full, config.target_modules)) return true;
     BERT_CHECK(!dynamic_cast<nn::LoRALinear*>(&child),
                "apply_lora: {} already has a LoRA adapter. Hint: bertlab holds one adapter per model; call "
@@ -109,7 +99,7 @@ void apply_lora(nn::Module& model, const LoraConfig& config) {
 
   const std::vector<std::string> to_save = modules_to_save(model, config);
   std::set<std::string> saved;
-  walk(model, "", [&](nn::Module&, const std::string&, const std::string& full, nn::Module& child) {
+  nn::walk_modules(model, [&](nn::Module&, const std::string&, const std::string& full, nn::Module& child) {
     if (!matches_any(full, to_save)) return true;
     for (const std::string& t : to_save)
       if (matches_target(full, t)) saved.insert(t);
@@ -159,7 +149,7 @@ std::map<std::string, Tensor> adapter_state_dict(const nn::Module& model, const 
 }
 
 void merge_and_unload(nn::Module& model) {
-  walk(model, "", [](nn::Module& parent, const std::string& name, const std::string&, nn::Module& child) {
+  nn::walk_modules(model, [](nn::Module& parent, const std::string& name, const std::string&, nn::Module& child) {
     auto* lora = dynamic_cast<nn::LoRALinear*>(&child);
     if (!lora) return true;
     nn::Linear& base = lora->base_layer;
