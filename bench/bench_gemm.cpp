@@ -6,7 +6,9 @@
 // our rate divided by the OpenBLAS rate measured just before it (1.0 = as fast).
 // of_bound is the fraction of the machine's limit reached (bench/roofline.h: 1 = at the limit).
 // gemm/ours_prepacked is x·Wᵀ with W packed once beforehand (kernels::PackedB), as a Linear's
-// weight is at inference; OpenBLAS packs its B on every call.
+// weight is at inference; OpenBLAS packs its B on every call. gemm/ours_int8 is x·Wᵀ as a
+// quantized Linear computes it (kernels::gemm_int8, x rounded to int8 in the timed call), its
+// vs_openblas against OpenBLAS's float32 and its of_bound against the int8 peak.
 #include "bench/roofline.h"       // defines: machine_roofline, bench_threads
 #include "bench/timing.h"         // defines: seconds_per_iteration
 #include "tensor/kernels/gemm.h"  // defines: GemmArgs, gemm, gemm_batched
@@ -132,8 +134,11 @@ void bench(benchmark::State& state, Side side) {
   const double gflops = p.flops() / seconds * 1e-9;
   state.counters["GFLOP/s"] = gflops;
   // The roofline: the least time for these FLOPs and for reading A and B and writing C once.
-  const double bytes = 4.0 * p.count * (p.g.M * p.g.K + p.g.K * p.g.N + p.g.M * p.g.N);
-  state.counters["of_bound"] = bertlab::bench::machine_roofline().bound_ms(p.flops(), bytes) * 1e-3 / seconds;
+  // int8: B is a byte per value, and the bound is the int8 peak's (0 where it was not measured).
+  const auto& roofline = bertlab::bench::machine_roofline();
+  const double bytes = p.count * (4.0 * (p.g.M * p.g.K + p.g.M * p.g.N) + (int8 ? 1.0 : 4.0) * p.g.K * p.g.N);
+  const double bound_ms = int8 ? roofline.int8_bound_ms(p.flops(), bytes) : roofline.bound_ms(p.flops(), bytes);
+  state.counters["of_bound"] = int8 && roofline.int8_peak_gops == 0.0 ? 0.0 : bound_ms * 1e-3 / seconds;
   if (!is_ours) g_openblas_gflops = gflops;
   // Every row carries the same counters (the CSV reporter needs that); OpenBLAS's is 1.
   state.counters["vs_openblas"] = g_openblas_gflops > 0.0 ? gflops / g_openblas_gflops : 0.0;

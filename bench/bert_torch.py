@@ -1,6 +1,9 @@
 """The shapes of bench/bench_bert.cpp in HuggingFace transformers on PyTorch, 2 threads, fp32,
-random bert-base weights: BertModel forward (no grad) and a BertForMaskedLM forward + backward.
-Prints one JSON object: {"forward_B_S": ms, ..., "mlm_train_step_8_128": ms, "peak_rss_MB": ..}.
+random bert-base weights: BertModel forward (no grad), the same model after
+torch.ao.quantization.quantize_dynamic (int8 Linears, per-channel weights as bertlab's), and a
+BertForMaskedLM forward + backward.
+Prints one JSON object: {"forward_B_S": ms, ..., "forward_int8_B_S": ms, ...,
+"mlm_train_step_8_128": ms, "peak_rss_MB": ..}.
 Run with the Python that has torch + transformers (e.g. /usr/bin/python3 with Debian's
 python3-torch). Not needed by the build or the tests."""
 import json
@@ -9,6 +12,7 @@ import sys
 import time
 
 import torch
+from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 from transformers import BertConfig, BertForMaskedLM, BertModel
 
 
@@ -28,10 +32,13 @@ def main():
     config = BertConfig()  # bert-base-uncased's sizes
     results = {"torch_version": torch.__version__}
     model = BertModel(config).eval()
-    for b, s in [(1, 26), (1, 128), (8, 128), (1, 512)]:
-        ids = torch.randint(1000, config.vocab_size, (b, s))
-        with torch.no_grad():
-            results[f"forward_{b}_{s}"] = best_ms(lambda: model(ids), 2.0)
+    quantized = quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+    for key, m in [("forward", model), ("forward_int8", quantized)]:
+        for b, s in [(1, 26), (1, 128), (8, 128), (1, 512)]:
+            ids = torch.randint(1000, config.vocab_size, (b, s))
+            with torch.no_grad():
+                results[f"{key}_{b}_{s}"] = best_ms(lambda: m(ids), 2.0)
+    del model, quantized
     mlm = BertForMaskedLM(config).train()
     ids = torch.randint(1000, config.vocab_size, (8, 128))
     labels = torch.full_like(ids, -100)

@@ -22,22 +22,25 @@ done
 python3 - "$roofline" "${runs[@]}" <<'PY'
 import json, statistics, sys
 machine = json.loads(sys.argv[1])["benchmarks"][0]
-peak, bandwidth = machine["peak_GFLOP/s"], machine["GB/s"]
+peak, bandwidth, int8_peak = machine["peak_GFLOP/s"], machine["GB/s"], machine["int8_peak_GOP/s"]
 rounds = [(json.loads(sys.argv[i])["benchmarks"], json.loads(sys.argv[i + 1])) for i in range(2, len(sys.argv), 2)]
 print(f"{len(rounds)} rounds; medians over the rounds; torch {rounds[0][1]['torch_version']}")
-print(f"roofline: FMA peak {peak:.0f} GFLOP/s, memory {bandwidth:.1f} GB/s ({machine['threads']:.0f} threads); "
-      "'of bound' = max(FLOPs / peak, bytes / bandwidth) / time")
+print(f"roofline: FMA peak {peak:.0f} GFLOP/s, int8 peak {int8_peak:.0f} GOP/s, memory {bandwidth:.1f} GB/s "
+      f"({machine['threads']:.0f} threads); 'of bound' = max(FLOPs / peak, bytes / bandwidth) / time, with the "
+      "int8 peak for the int8 rows (all their FLOPs counted at it, though attention stays float32)")
 print(f"{'shape':28} {'bertlab ms':>11} {'torch ms':>9} {'ours/torch':>10} {'GFLOP/s ours':>12} {'torch':>6} "
       f"{'of bound ours':>13} {'torch':>6}  per round")
 for n, b in enumerate(rounds[0][0]):
     name = b["name"].split("/")
     B, S = name[1].split(":")[1], name[2].split(":")[1]
-    key = ("forward" if "forward" in name[0] else "mlm_train_step") + f"_{B}_{S}"
+    int8 = "int8" in name[0]
+    key = ("forward_int8" if int8 else "forward" if "forward" in name[0] else "mlm_train_step") + f"_{B}_{S}"
     ours = [r[0][n]["median_ms"] for r in rounds]
     torch = [r[1][key] for r in rounds]
     ratios = [o / t for o, t in zip(ours, torch)]
     mflop = b["MFLOP"]  # the matmul FLOPs of one iteration, in millions
-    bound_ms = max(mflop / peak, b["MB"] / bandwidth)  # MFLOP / (GFLOP/s) = ms, MB / (GB/s) = ms
+    # MFLOP / (GFLOP/s) = ms, MB / (GB/s) = ms; no int8 peak measured (no VNNI): no fraction
+    bound_ms = max(mflop / (int8_peak if int8 else peak), b["MB"] / bandwidth) if not int8 or int8_peak else 0.0
     print(f"{name[0][3:] + ' ' + B + 'x' + S:28} {statistics.median(ours):11.1f} {statistics.median(torch):9.1f} "
           f"{statistics.median(ratios):10.2f} {mflop / statistics.median(ours):12.0f} "
           f"{mflop / statistics.median(torch):6.0f} {bound_ms / statistics.median(ours):13.2f} "

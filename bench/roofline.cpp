@@ -1,14 +1,17 @@
 #include "bench/roofline.h"  // defines: Roofline, machine_roofline, bench_threads
 
 #include <benchmark/benchmark.h>
+#include <immintrin.h>
 #include <omp.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <numeric>
 #include <vector>
 
-#include "tensor/kernels/simd.h"  // defines: Batch, AlignedFloats
+#include "tensor/kernels/gemm_int8.h"  // defines: cpu_has
+#include "tensor/kernels/simd.h"       // defines: Batch, AlignedFloats
 
 namespace bertlab::bench {
 
@@ -18,6 +21,9 @@ int bench_threads() { return std::getenv("OMP_NUM_THREADS") ? omp_get_max_thread
 
 double Roofline::bound_ms(double flops, double bytes) const {
   return 1e3 * std::max(flops / (peak_gflops * 1e9), bytes / (bandwidth_gbs * 1e9));
+}
+double Roofline::int8_bound_ms(double ops, double bytes) const {
+  return 1e3 * std::max(ops / (int8_peak_gops * 1e9), bytes / (bandwidth_gbs * 1e9));
 }
 
 namespace {
@@ -60,6 +66,38 @@ double fma_peak_gflops(int threads) {
   return 2.0 * Batch::size * kChains * static_cast<double>(kSteps) * threads / seconds * 1e-9;
 }
 
+// kChains vpdpbusd chains, as the FMA loop above, on the calling thread; returns their sum.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) int vnni_chains() {
+  __m512i acc[kChains];
+#pragma GCC unroll 12
+  for (int c = 0; c < kChains; ++c) acc[c] = _mm512_set1_epi32(c);
+  const __m512i u = _mm512_set1_epi8(1), w = _mm512_set1_epi8(-1);
+  for (long s = 0; s < kSteps; ++s) {
+#pragma GCC unroll 12
+    for (int c = 0; c < kChains; ++c) acc[c] = _mm512_dpbusd_epi32(acc[c], u, w);
+  }
+#pragma GCC unroll 12
+  for (int c = 1; c < kChains; ++c) acc[0] = _mm512_add_epi32(acc[0], acc[c]);
+  alignas(64) int lanes[16];
+  _mm512_store_si512(lanes, acc[0]);
+  return std::accumulate(lanes, lanes + 16, 0);
+}
+
+double vnni_peak_gops(int threads) {
+  int sink = 0;
+  const double seconds = best_seconds(3, [&] {
+#pragma omp parallel num_threads(threads) reduction(+ : sink)
+    sink += vnni_chains();
+  });
+  volatile int keep = sink;
+  (void)keep;
+  return 2.0 * 64 * kChains * static_cast<double>(kSteps) * threads / seconds * 1e-9;
+}
+
+double int8_peak_gops(int threads) {
+  return kernels::cpu_has(kernels::Int8Kernel::avx512_vnni) ? vnni_peak_gops(threads) : 0.0;
+}
+
 double read_bandwidth_gbs(int threads) {
   constexpr int64_t kFloats = int64_t{128} << 20;  // 512 MB
   kernels::AlignedFloats buffer(kFloats, 1.0f);     // written once: its pages are real
@@ -81,7 +119,8 @@ double read_bandwidth_gbs(int threads) {
 }  // namespace
 
 const Roofline& machine_roofline() {
-  static const Roofline measured{fma_peak_gflops(bench_threads()), read_bandwidth_gbs(bench_threads())};
+  static const Roofline measured{fma_peak_gflops(bench_threads()), read_bandwidth_gbs(bench_threads()),
+                                 int8_peak_gops(bench_threads())};
   return measured;
 }
 
@@ -90,6 +129,7 @@ void roofline(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(machine_roofline());
   state.counters["peak_GFLOP/s"] = machine_roofline().peak_gflops;
   state.counters["GB/s"] = machine_roofline().bandwidth_gbs;
+  state.counters["int8_peak_GOP/s"] = machine_roofline().int8_peak_gops;
   state.counters["threads"] = bench_threads();
 }
 BENCHMARK(roofline)->Iterations(1)->Unit(benchmark::kMillisecond);

@@ -16,6 +16,9 @@
 // same instruction set the kernels were compiled for (tensor/kernels/simd.h), enough of them at
 // once to hide the FMA's latency. bandwidth: every thread sums its part of a 512 MB buffer, far
 // larger than any cache. Both take the best of a few tries: the limit, not the typical value.
+// int8_peak: the same for the int8 dot product the quantized kernels use (AVX512-VNNI's
+// vpdpbusd: 64 byte products added into 16 int32 sums per instruction, 2 operations each);
+// 0 on a CPU without it, where no int8 row gets a fraction.
 #pragma once
 
 namespace bertlab::bench {
@@ -23,7 +26,9 @@ namespace bertlab::bench {
 struct Roofline {
   double peak_gflops = 0.0;     // FMA peak of the threads in use, GFLOP/s (an FMA counts 2)
   double bandwidth_gbs = 0.0;   // memory read bandwidth, GB/s
+  double int8_peak_gops = 0.0;  // int8 multiply-add peak, GOP/s (a multiply-add counts 2)
   double bound_ms(double flops, double bytes) const;
+  double int8_bound_ms(double ops, double bytes) const;  // the same with the int8 peak
 };
 
 const Roofline& machine_roofline();

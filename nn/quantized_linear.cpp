@@ -43,7 +43,11 @@ int quantize_dynamic(Module& model) {
                "quantize_dynamic: {} has a LoRA adapter. Hint: fold it in first with peft::merge_and_unload", full);
     auto* linear = dynamic_cast<Linear*>(&child);
     if (!linear) return true;
-    linear->quantized = std::make_unique<DynamicQuantizedLinear>(*linear);
+    try {
+      linear->quantized = std::make_unique<DynamicQuantizedLinear>(*linear);
+    } catch (const Error& e) {  // a weight that cannot be rounded: say which
+      throw Error(fmt::format("quantize_dynamic: {}.weight: {}", full, e.what()));
+    }
     parent.replace_child(name, *linear->quantized);
     // The float weight goes (its memory with it, unless another module shares it); the Linear is
     // now only the seat its parent's forward calls, which hands over to the quantized module.

@@ -10,6 +10,7 @@
 #include "bert/checkpoint.h"           // defines: from_pretrained
 #include "finetune/finetune.h"             // defines: predict_classification
 #include "examples/cli/commands.h"
+#include "examples/cli/dtype_option.h"  // defines: add_dtype_option, apply_dtype
 #include "examples/cli/model_checks.h"  // defines: require_finite, fit_max_length
 
 namespace bertlab::cli {
@@ -17,16 +18,18 @@ namespace bertlab::cli {
 void add_classify_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("classify", "Classify a text (or a pair) with a fine-tuned model");
   struct Options {
-    std::string model, text, text_pair;
+    std::string model, text, text_pair, dtype = "float32";
     int64_t max_length = 512;
   };
   auto opt = std::make_shared<Options>();
   cmd->add_option("--model", opt->model, "fine-tuned model folder (from finetune-cls)")->required();
   cmd->add_option("text", opt->text, "the text")->required();
   cmd->add_option("text2", opt->text_pair, "optional second text (sentence pairs)");
+  add_dtype_option(*cmd, opt->dtype);
   cmd->callback([opt] {
     const auto tok = tokenizer::BertTokenizer::from_pretrained(opt->model);
     auto model = bert::from_pretrained<bert::BertForSequenceClassification>(opt->model);
+    apply_dtype(*model, opt->dtype);
     const bert::BertConfig& config = model->bert.config;
     finetune::ClassificationDataset one{{opt->text}, {}, {0}, config.id2label, {}};
     if (!opt->text_pair.empty()) one.text_pairs = {opt->text_pair};

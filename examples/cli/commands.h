@@ -22,6 +22,7 @@ void add_lab_command(CLI::App& app);            // lab.cpp: the week-3 BERT lab,
 void add_plot_command(CLI::App& app);           // plot.cpp: training curves from history.jsonl (SVG)
 void add_pretrain_command(CLI::App& app);       // pretrain.cpp: a BERT from scratch on text files (masked LM)
 void add_qa_command(CLI::App& app);             // qa.cpp: answer a question with a fine-tuned model
+void add_quantize_report_command(CLI::App& app);  // quantize_report.cpp: int8 against float32 on a model
 void add_similarity_command(CLI::App& app);     // similarity.cpp: cosine similarities of sentences
 void add_tokenize_command(CLI::App& app);       // tokenize.cpp: text or JSON cases -> BERT token ids
 void add_train_tokenizer_command(CLI::App& app);  // train_tokenizer.cpp: a WordPiece vocab.txt from text files

@@ -1,10 +1,11 @@
-// `bertlab fill-mask "<text with [MASK]>" --model NAME --top-k 5 [--targets w1,w2]`: BERT's guesses for each [MASK].
+// `bertlab fill-mask "<text with [MASK]>" --model NAME --top-k 5 [--targets w1,w2] [--dtype int8]`: BERT's guesses for each [MASK].
 //
 // Prints, per [MASK], HF's FillMaskPipeline fields: score, token, token_str, sequence.
 #include <fmt/format.h>
 
 #include "pipelines/fill_mask.h"         // defines: fill_mask
 #include "examples/cli/commands.h"  // defines: add_fill_mask_command
+#include "examples/cli/dtype_option.h"  // defines: add_dtype_option, apply_dtype
 #include "examples/cli/model_checks.h"  // defines: require_finite, fit_max_length
 #include "examples/lab/notebook.h"  // defines: load_tokenizer, load_model, kDefaultModel
 
@@ -13,7 +14,7 @@ namespace bertlab::cli {
 void add_fill_mask_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("fill-mask", "Predict the words hidden behind [MASK] (HF's fill-mask pipeline)");
   struct Options {
-    std::string text, model = lab::kDefaultModel;
+    std::string text, model = lab::kDefaultModel, dtype = "float32";
     int64_t top_k = 5;
     std::vector<std::string> targets;
   };
@@ -26,9 +27,11 @@ void add_fill_mask_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--targets", opt->targets, "score only these words (HF's targets=), e.g. --targets carpenter,nurse")
       ->delimiter(',');
+  add_dtype_option(*cmd, opt->dtype);
   cmd->callback([opt] {
     const tokenizer::BertTokenizer tokenizer = lab::load_tokenizer(opt->model);
     const auto model = lab::load_model<bert::BertForMaskedLM>({.model = opt->model});
+    apply_dtype(*model, opt->dtype);
     const auto predictions = pipelines::fill_mask(*model, tokenizer, opt->text, opt->top_k, opt->targets);
     std::vector<float> scores;
     for (const auto& mask : predictions)

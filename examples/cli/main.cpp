@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   bertlab::cli::add_plot_command(app);
   bertlab::cli::add_pretrain_command(app);
   bertlab::cli::add_qa_command(app);
+  bertlab::cli::add_quantize_report_command(app);
   bertlab::cli::add_similarity_command(app);
   bertlab::cli::add_tokenize_command(app);
   bertlab::cli::add_train_tokenizer_command(app);

@@ -8,6 +8,7 @@
 
 #include "bert/checkpoint.h"  // defines: from_pretrained
 #include "finetune/finetune.h"    // defines: predict_qa
+#include "examples/cli/dtype_option.h"  // defines: add_dtype_option, apply_dtype
 #include "examples/cli/commands.h"
 #include "examples/cli/model_checks.h"  // defines: require_finite, fit_max_length
 
@@ -16,7 +17,7 @@ namespace bertlab::cli {
 void add_qa_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("qa", "Answer a question from a context with a fine-tuned model");
   struct Options {
-    std::string model, question, context;
+    std::string model, question, context, dtype = "float32";
     int64_t max_length = 384, doc_stride = 128;
   };
   auto opt = std::make_shared<Options>();
@@ -25,9 +26,11 @@ void add_qa_command(CLI::App& app) {
   cmd->add_option("context", opt->context, "the text that holds the answer")->required();
   cmd->add_option("--max-length", opt->max_length, "tokens per window")->capture_default_str();
   cmd->add_option("--doc-stride", opt->doc_stride, "overlap between windows")->capture_default_str();
+  add_dtype_option(*cmd, opt->dtype);
   cmd->callback([opt] {
     const auto tok = tokenizer::BertTokenizer::from_pretrained(opt->model);
     auto model = bert::from_pretrained<bert::BertForQuestionAnswering>(opt->model);
+    apply_dtype(*model, opt->dtype);
     const std::vector<finetune::SquadExample> examples = {{"", "", opt->question, opt->context, {}}};
     const int64_t max_length = fit_max_length(opt->max_length, model->bert.config);
     const auto features = finetune::prepare_qa_features(tok, examples, max_length, opt->doc_stride);
