@@ -1,4 +1,4 @@
-// bert-base-sized BertModel forward (fp32, and int8 by dynamic quantization) and a BertForMaskedLM
+// bert-base-sized BertModel forward (fp32; int8 and bf16 Linears by quantize_dynamic) and a BertForMaskedLM
 // training step, random weights, 2 threads (or OMP_NUM_THREADS): the lab sentence (1×26) up to
 // 1×512. bench/bert_torch.py measures the same
 // shapes with HuggingFace transformers on PyTorch; bench/compare_bert.sh prints ours / torch.
@@ -7,6 +7,8 @@
 // Counters: GFLOP/s (matmul FLOPs only, the ~99% that matter), MFLOP and MB for the roofline
 // (bench/bert_base.h) and peak_rss_MB of the process.
 #include <benchmark/benchmark.h>
+
+#include <optional>
 
 #include "bench/bert_base.h"     // defines: kBase, random_ids, encoder_flops, report
 #include "bench/timing.h"        // defines: median_ms
@@ -19,21 +21,23 @@ namespace {
 using namespace bertlab;
 using namespace bertlab::bench;
 
-// int8: the model through nn::quantize_dynamic first (docs/quantization.md); its weights are a
-// quarter of the bytes.
-void bert_forward(benchmark::State& state, bool int8) {
+// int8, bf16: the model through nn::quantize_dynamic first (docs/quantization.md); its weights
+// are a quarter, or half, of the bytes.
+void bert_forward(benchmark::State& state, std::optional<nn::QuantizedDtype> dtype) {
   use_two_threads_unless_told();
   const int64_t B = state.range(0), S = state.range(1);
   bert::BertModel model(kBase);
   model.eval();
-  if (int8) nn::quantize_dynamic(model);
+  if (dtype) nn::quantize_dynamic(model, *dtype);
   const IntTensor ids = random_ids(B, S);
   NoGradGuard no_grad;
   const double ms = median_ms(state, [&] { benchmark::DoNotOptimize(model.forward(ids).last_hidden_state.data()); });
-  report(state, encoder_flops(B, S), ms, encoder_weight_bytes() / (int8 ? 4.0 : 1.0));
+  const double shrink = !dtype ? 1.0 : *dtype == nn::QuantizedDtype::qint8 ? 4.0 : 2.0;
+  report(state, encoder_flops(B, S), ms, encoder_weight_bytes() / shrink);
 }
-void BM_bert_forward(benchmark::State& state) { bert_forward(state, /*int8=*/false); }
-void BM_bert_forward_int8(benchmark::State& state) { bert_forward(state, /*int8=*/true); }
+void BM_bert_forward(benchmark::State& state) { bert_forward(state, std::nullopt); }
+void BM_bert_forward_int8(benchmark::State& state) { bert_forward(state, nn::QuantizedDtype::qint8); }
+void BM_bert_forward_bf16(benchmark::State& state) { bert_forward(state, nn::QuantizedDtype::bfloat16); }
 
 // forward + backward of the MLM loss (15% of positions labelled), as one training step without
 // the optimizer. Backward costs about twice the forward; the decoder adds 2·H·V per token.
@@ -58,6 +62,8 @@ void BM_bert_mlm_train_step(benchmark::State& state) {
 BENCHMARK(BM_bert_forward)->ArgNames({"B", "S"})->Args({1, 26})->Args({1, 128})->Args({8, 128})->Args({1, 512})
     ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 BENCHMARK(BM_bert_forward_int8)->ArgNames({"B", "S"})->Args({1, 26})->Args({1, 128})->Args({8, 128})->Args({1, 512})
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_bert_forward_bf16)->ArgNames({"B", "S"})->Args({1, 26})->Args({1, 128})->Args({8, 128})->Args({1, 512})
     ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 BENCHMARK(BM_bert_mlm_train_step)->ArgNames({"B", "S"})->Args({8, 128})->Unit(benchmark::kMillisecond)->UseRealTime()
     ->Iterations(3);

@@ -8,10 +8,12 @@
 // gemm/ours_prepacked is x·Wᵀ with W packed once beforehand (kernels::PackedB), as a Linear's
 // weight is at inference; OpenBLAS packs its B on every call. gemm/ours_int8 is x·Wᵀ as a
 // quantized Linear computes it (kernels::gemm_int8, x rounded to int8 in the timed call), its
-// vs_openblas against OpenBLAS's float32 and its of_bound against the int8 peak.
+// vs_openblas against OpenBLAS's float32 and its of_bound against the int8 peak; gemm/ours_bf16
+// likewise in bf16 (kernels::gemm_bf16).
 #include "bench/roofline.h"       // defines: machine_roofline, bench_threads
 #include "bench/timing.h"         // defines: seconds_per_iteration
 #include "tensor/kernels/gemm.h"  // defines: GemmArgs, gemm, gemm_batched
+#include "tensor/kernels/gemm_bf16.h"  // defines: Bf16Weight, to_bf16_rows, gemm_bf16
 #include "tensor/kernels/gemm_int8.h"  // defines: Int8Weight, quantize_rows, gemm_int8
 
 #include <benchmark/benchmark.h>
@@ -87,21 +89,31 @@ bool same_as_openblas(Problem& p, const PackedB* packed_b) {
 
 double g_openblas_gflops = 0.0;  // the rate of the OpenBLAS row just before ours
 
-enum class Side { openblas, ours, ours_prepacked, ours_int8 };
+enum class Side { openblas, ours, ours_prepacked, ours_int8, ours_bf16 };
 
-// x·Wᵀ in int8 as a quantized Linear runs it (nn/quantized_linear.h): W quantized beforehand,
-// x quantized per row in the timed call. Its C is checked against the float product within
-// the rounding of int8: a few hundredths of the values' size here.
-struct Int8Problem {
-  std::unique_ptr<bertlab::kernels::Int8Weight> w;
-  bertlab::kernels::QuantizedRows x;
-  explicit Int8Problem(Problem& p) : w(std::make_unique<bertlab::kernels::Int8Weight>(p.b.data(), p.g.N, p.g.K)) {}
+// x·Wᵀ in int8 or bf16 as a quantized Linear runs it (nn/quantized_linear.h): W rounded
+// beforehand, x in the timed call. Its C is checked against the float product within the
+// rounding: a few hundredths of the values' size here.
+struct LowPrecisionProblem {
+  std::unique_ptr<bertlab::kernels::Int8Weight> int8;
+  std::unique_ptr<bertlab::kernels::Bf16Weight> bf16;
+  bertlab::kernels::QuantizedRows x8;
+  bertlab::kernels::Bf16Rows x16;
+  LowPrecisionProblem(Problem& p, bool is_int8) {
+    if (is_int8) int8 = std::make_unique<bertlab::kernels::Int8Weight>(p.b.data(), p.g.N, p.g.K);
+    else bf16 = std::make_unique<bertlab::kernels::Bf16Weight>(p.b.data(), p.g.N, p.g.K);
+  }
   void run(Problem& p) {
-    bertlab::kernels::quantize_rows(p.a.data(), p.g.M, p.g.K, x);
-    bertlab::kernels::gemm_int8(x, *w, nullptr, p.c.data());
+    if (int8) {
+      bertlab::kernels::quantize_rows(p.a.data(), p.g.M, p.g.K, x8);
+      bertlab::kernels::gemm_int8(x8, *int8, nullptr, p.c.data());
+    } else {
+      bertlab::kernels::to_bf16_rows(p.a.data(), p.g.M, p.g.K, x16);
+      bertlab::kernels::gemm_bf16(x16, *bf16, nullptr, p.c.data());
+    }
   }
 };
-bool close_to_openblas(Problem& p, Int8Problem& q) {
+bool close_to_openblas(Problem& p, LowPrecisionProblem& q) {
   q.run(p);
   const std::vector<float> got = p.c;
   openblas_set_num_threads(1);
@@ -120,24 +132,28 @@ void bench(benchmark::State& state, Side side) {
   const bool is_ours = side != Side::openblas;
   std::unique_ptr<PackedB> packed_b;  // one B for the whole batch: only count-1 shapes use it
   if (side == Side::ours_prepacked) packed_b = std::make_unique<PackedB>(p.args());
-  std::unique_ptr<Int8Problem> int8;
-  if (side == Side::ours_int8) {
-    int8 = std::make_unique<Int8Problem>(p);
-    if (!close_to_openblas(p, *int8)) state.SkipWithError("our int8 C is far from OpenBLAS's");
+  const bool int8 = side == Side::ours_int8;
+  std::unique_ptr<LowPrecisionProblem> low;
+  if (int8 || side == Side::ours_bf16) {
+    low = std::make_unique<LowPrecisionProblem>(p, int8);
+    if (!close_to_openblas(p, *low)) state.SkipWithError("our int8/bf16 C is far from OpenBLAS's");
   } else if (is_ours && !same_as_openblas(p, packed_b.get())) {
     state.SkipWithError("our C differs from OpenBLAS's");
   }
   const double seconds = seconds_per_iteration(state, [&] {
-    if (int8) return int8->run(p);
+    if (low) return low->run(p);
     is_ours ? ours(p, packed_b.get()) : openblas(p);
   });
   const double gflops = p.flops() / seconds * 1e-9;
   state.counters["GFLOP/s"] = gflops;
   // The roofline: the least time for these FLOPs and for reading A and B and writing C once.
-  // int8: B is a byte per value, and the bound is the int8 peak's (0 where it was not measured).
+  // int8: B is a byte per value, and the bound is the int8 peak's (0 where it was not measured);
+  // bf16: 2 bytes, and twice the FMA peak (vdpbf16ps: 2 products per lane where an FMA has 1).
   const auto& roofline = bertlab::bench::machine_roofline();
-  const double bytes = p.count * (4.0 * (p.g.M * p.g.K + p.g.M * p.g.N) + (int8 ? 1.0 : 4.0) * p.g.K * p.g.N);
-  const double bound_ms = int8 ? roofline.int8_bound_ms(p.flops(), bytes) : roofline.bound_ms(p.flops(), bytes);
+  const double b_bytes = int8 ? 1.0 : side == Side::ours_bf16 ? 2.0 : 4.0;
+  const double bytes = p.count * (4.0 * (p.g.M * p.g.K + p.g.M * p.g.N) + b_bytes * p.g.K * p.g.N);
+  const double flops = side == Side::ours_bf16 ? p.flops() / 2 : p.flops();
+  const double bound_ms = int8 ? roofline.int8_bound_ms(flops, bytes) : roofline.bound_ms(flops, bytes);
   state.counters["of_bound"] = int8 && roofline.int8_peak_gops == 0.0 ? 0.0 : bound_ms * 1e-3 / seconds;
   if (!is_ours) g_openblas_gflops = gflops;
   // Every row carries the same counters (the CSV reporter needs that); OpenBLAS's is 1.
@@ -155,13 +171,14 @@ const std::vector<std::vector<int64_t>> kShapes = {
 
 const bool kRegistered = [] {
   for (const auto& shape : kShapes)
-    for (const Side side : {Side::openblas, Side::ours, Side::ours_prepacked, Side::ours_int8}) {
+    for (const Side side : {Side::openblas, Side::ours, Side::ours_prepacked, Side::ours_int8, Side::ours_bf16}) {
       const bool linear = shape[3] == 1 && shape[4] == 1;  // x·Wᵀ of one weight
-      if ((side == Side::ours_prepacked || side == Side::ours_int8) && !linear) continue;
+      if (side > Side::ours && !linear) continue;
       const char* name = side == Side::openblas         ? "gemm/openblas"
                          : side == Side::ours           ? "gemm/ours"
                          : side == Side::ours_prepacked ? "gemm/ours_prepacked"
-                                                        : "gemm/ours_int8";
+                         : side == Side::ours_int8      ? "gemm/ours_int8"
+                                                        : "gemm/ours_bf16";
       benchmark::RegisterBenchmark(name, [side](benchmark::State& s) { bench(s, side); })
           ->Args(shape)
           ->ArgNames({"M", "N", "K", "batch", "trans_b"})

@@ -1,8 +1,9 @@
 """The shapes of bench/bench_bert.cpp in HuggingFace transformers on PyTorch, 2 threads, fp32,
 random bert-base weights: BertModel forward (no grad), the same model after
-torch.ao.quantization.quantize_dynamic (int8 Linears, per-channel weights as bertlab's), and a
+torch.ao.quantization.quantize_dynamic (int8 Linears, per-channel weights as bertlab's) and under
+torch.autocast("cpu", torch.bfloat16) (bf16 Linears, the rest float32, as bertlab's bf16), and a
 BertForMaskedLM forward + backward.
-Prints one JSON object: {"forward_B_S": ms, ..., "forward_int8_B_S": ms, ...,
+Prints one JSON object: {"forward_B_S": ms, ..., "forward_int8_B_S": ms, "forward_bf16_B_S": ms, ...,
 "mlm_train_step_8_128": ms, "peak_rss_MB": ..}.
 Run with the Python that has torch + transformers (e.g. /usr/bin/python3 with Debian's
 python3-torch). Not needed by the build or the tests."""
@@ -33,10 +34,10 @@ def main():
     results = {"torch_version": torch.__version__}
     model = BertModel(config).eval()
     quantized = quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
-    for key, m in [("forward", model), ("forward_int8", quantized)]:
+    for key, m, dtype in [("forward", model, None), ("forward_int8", quantized, None), ("forward_bf16", model, torch.bfloat16)]:
         for b, s in [(1, 26), (1, 128), (8, 128), (1, 512)]:
             ids = torch.randint(1000, config.vocab_size, (b, s))
-            with torch.no_grad():
+            with torch.no_grad(), torch.autocast("cpu", dtype=dtype or torch.bfloat16, enabled=dtype is not None):
                 results[f"{key}_{b}_{s}"] = best_ms(lambda: m(ids), 2.0)
     del model, quantized
     mlm = BertForMaskedLM(config).train()

@@ -27,20 +27,24 @@ rounds = [(json.loads(sys.argv[i])["benchmarks"], json.loads(sys.argv[i + 1])) f
 print(f"{len(rounds)} rounds; medians over the rounds; torch {rounds[0][1]['torch_version']}")
 print(f"roofline: FMA peak {peak:.0f} GFLOP/s, int8 peak {int8_peak:.0f} GOP/s, memory {bandwidth:.1f} GB/s "
       f"({machine['threads']:.0f} threads); 'of bound' = max(FLOPs / peak, bytes / bandwidth) / time, with the "
-      "int8 peak for the int8 rows (all their FLOPs counted at it, though attention stays float32)")
+      "int8 peak for the int8 rows and twice the FMA peak for the bf16 rows (all their FLOPs counted at it, "
+      "though attention stays float32)")
 print(f"{'shape':28} {'bertlab ms':>11} {'torch ms':>9} {'ours/torch':>10} {'GFLOP/s ours':>12} {'torch':>6} "
       f"{'of bound ours':>13} {'torch':>6}  per round")
 for n, b in enumerate(rounds[0][0]):
     name = b["name"].split("/")
     B, S = name[1].split(":")[1], name[2].split(":")[1]
-    int8 = "int8" in name[0]
-    key = ("forward_int8" if int8 else "forward" if "forward" in name[0] else "mlm_train_step") + f"_{B}_{S}"
+    int8, bf16 = "int8" in name[0], "bf16" in name[0]
+    kind = name[0][len("BM_bert_"):]  # forward, forward_int8, forward_bf16, mlm_train_step
+    key = f"{kind}_{B}_{S}"
     ours = [r[0][n]["median_ms"] for r in rounds]
     torch = [r[1][key] for r in rounds]
     ratios = [o / t for o, t in zip(ours, torch)]
     mflop = b["MFLOP"]  # the matmul FLOPs of one iteration, in millions
-    # MFLOP / (GFLOP/s) = ms, MB / (GB/s) = ms; no int8 peak measured (no VNNI): no fraction
-    bound_ms = max(mflop / (int8_peak if int8 else peak), b["MB"] / bandwidth) if not int8 or int8_peak else 0.0
+    # MFLOP / (GFLOP/s) = ms, MB / (GB/s) = ms; no int8 peak measured (no VNNI): no fraction.
+    # bf16's dot product does 2 products per lane where an FMA does 1: twice the FMA peak.
+    row_peak = int8_peak if int8 else 2 * peak if bf16 else peak
+    bound_ms = max(mflop / row_peak, b["MB"] / bandwidth) if row_peak else 0.0
     print(f"{name[0][3:] + ' ' + B + 'x' + S:28} {statistics.median(ours):11.1f} {statistics.median(torch):9.1f} "
           f"{statistics.median(ratios):10.2f} {mflop / statistics.median(ours):12.0f} "
           f"{mflop / statistics.median(torch):6.0f} {bound_ms / statistics.median(ours):13.2f} "

@@ -1,5 +1,6 @@
 // 16-bit floats: the F16 and BF16 tensors of safetensors and torch checkpoints, widened to float32,
-// and float32 narrowed to F16 to store a model in half the bytes (`bertlab pretrain --save-dtype float16`).
+// and float32 narrowed to F16 to store a model in half the bytes (`bertlab pretrain --save-dtype float16`)
+// or to BF16 for bf16 inference (tensor/kernels/gemm_bf16.h).
 //
 //   f16_to_f32(0x3C00) == 1.0f     bf16_to_f32(0x3F80) == 1.0f     f32_to_f16(1.0f) == 0x3C00
 #pragma once
@@ -54,5 +55,15 @@ inline uint16_t f32_to_f16(float value) {
 // bfloat16 is the top half of a float32 (same 8 exponent bits), so widening is a shift.
 //   0x3F80 -> 0x3F800000 = 1.0
 inline float bf16_to_f32(uint16_t h) { return std::bit_cast<float>(static_cast<uint32_t>(h) << 16); }
+
+// Narrowing keeps the top 16 bits, rounded to nearest, ties to even (as torch's .to(bfloat16) and
+// the CPU's vcvtneps2bf16): add 0x7FFF, plus 1 when the kept part is odd, then cut. A NaN stays a
+// NaN (the addition could carry it into infinity).
+//   1.0f = 0x3F800000 -> 0x3F80;   1.00390625f = 0x3F808000 (a tie, kept part even) -> 0x3F80
+inline uint16_t f32_to_bf16(float f) {
+  const uint32_t bits = std::bit_cast<uint32_t>(f);
+  if (std::isnan(f)) return static_cast<uint16_t>((bits >> 16) | 0x40);
+  return static_cast<uint16_t>((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+}
 
 }  // namespace bertlab

@@ -1,5 +1,5 @@
-// --dtype float32|int8, for the commands that run a model for inference (fill-mask, classify,
-// qa, quantize-report): int8 rounds every Linear of the loaded model to 8-bit integers
+// --dtype float32|int8|bf16, for the commands that run a model for inference (fill-mask, classify,
+// qa, quantize-report): int8 and bf16 round every Linear of the loaded model to fewer bits
 // (nn::quantize_dynamic, as torch.ao.quantization.quantize_dynamic; docs/quantization.md).
 #pragma once
 
@@ -12,7 +12,9 @@
 namespace bertlab::cli {
 
 void add_dtype_option(CLI::App& cmd, std::string& dtype);
-// model.eval(), then quantize_dynamic(model) for "int8"; nothing more for "float32".
+// model.eval(), then quantize_dynamic(model, dtype) for "int8" and "bf16"; nothing more for
+// "float32". bf16 on a CPU without AVX512-BF16 stays float32, with a one-line note on stderr (the
+// portable bf16 kernel is there to check the numbers, not to be fast).
 void apply_dtype(nn::Module& model, const std::string& dtype);
 
 }  // namespace bertlab::cli

@@ -1,13 +1,11 @@
 #include "tensor/kernels/gemm_int8.h"  // defines: Int8Weight, QuantizedRows, gemm_int8
 
 #include <immintrin.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
-#include <new>
 #include <utility>
 
 #include "tensor/error.h"
@@ -22,8 +20,6 @@ constexpr int64_t kPanel = Int8Weight::kPanel;
 // AVX-512 registers, plus 2 for the weight panel's 4 k's and 1 for the broadcast x bytes:
 // 12 rows use 27 of the 32 registers, and every 2 weight loads serve 24 dot products.
 constexpr int64_t MR = 12;
-// Below this many multiply-adds the product runs on one thread.
-constexpr int64_t kParallelMinWork = 64 * 64 * 64;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -178,18 +174,15 @@ std::string to_string(Int8Kernel kernel) {
 Int8Weight::Int8Weight(const float* w, int64_t N, int64_t K) : N_(N), K_(K), scale_(N), row_sum_(N) {
   // |Σ u·W_q| <= 255 · 127 · K must fit an int32 sum.
   BERT_CHECK(K <= 65536, "Int8Weight: in_features {} is too large for int32 sums: expected at most 65536", K);
-  const int64_t kp = k_padded(), panels = ceil_div(N, kPanel);
-  const size_t bytes = static_cast<size_t>(std::max<int64_t>(panels * kPanel * kp, 64) + 63) / 64 * 64;
-  data_.reset(static_cast<int8_t*>(std::aligned_alloc(64, bytes)));
-  if (!data_) throw std::bad_alloc();
-  std::memset(data_.get(), 0, bytes);  // the padding: W_q = 0
+  const int64_t kp = k_padded();
+  data_.assign(ceil_div(N, kPanel) * kPanel * kp, 0);  // the padding: W_q = 0
   for (int64_t n = 0; n < N; ++n) {
     const float* row = w + n * K;
     const float amax = max_abs(row, K);
     BERT_CHECK(std::isfinite(amax), "Int8Weight: weight row {} has an infinite or NaN value: cannot be quantized", n);
     const RowScale s = row_scale(amax);
     scale_[n] = s.scale;
-    int8_t* panel = data_.get() + (n / kPanel) * kPanel * kp;
+    int8_t* panel = data_.data() + (n / kPanel) * kPanel * kp;
     const int64_t j = n % kPanel;
     int32_t sum = 0;
     for (int64_t k = 0; k < K; ++k) {
@@ -206,7 +199,7 @@ int8_t Int8Weight::q(int64_t n, int64_t k) const {
 }
 
 int64_t Int8Weight::bytes() const {
-  return ceil_div(N_, kPanel) * kPanel * k_padded() + N_ * static_cast<int64_t>(sizeof(float) + sizeof(int32_t));
+  return static_cast<int64_t>(data_.size() + scale_.size() * sizeof(float) + row_sum_.size() * sizeof(int32_t));
 }
 
 // ===== The activations =====
@@ -243,24 +236,20 @@ void gemm_int8_ref(const QuantizedRows& x, const Int8Weight& w, const float* bia
     }
 }
 
-// Each thread takes whole panels of weight rows (columns of y) and runs every row of x past
-// each: a panel, kPanel × K bytes (24 KB at K = 768), stays in L1/L2 while it is reused.
+// A panel, kPanel × K bytes (24 KB at K = 768), stays in L1/L2 while every row of x passes by
+// (tensor/kernels/panel_loop.h).
 void gemm_int8(const QuantizedRows& x, const Int8Weight& w, const float* bias, float* y, Int8Kernel kernel) {
   BERT_CHECK(x.K == w.K(), "gemm_int8: x has {} features, the weight {}", x.K, w.K());
   BERT_CHECK(cpu_has(kernel), "gemm_int8: this CPU cannot run the {} kernel", to_string(kernel));
   const auto& tiles = kTiles[kernel == Int8Kernel::avx512_vnni ? 1 : 0];
-  const int64_t M = x.M, N = w.N(), kp = x.k_padded, panels = ceil_div(N, kPanel);
-#pragma omp parallel for schedule(static) if (M * N * x.K >= kParallelMinWork && !omp_in_parallel())
-  for (int64_t p = 0; p < panels; ++p) {
+  const int64_t N = w.N(), kp = x.k_padded;
+  for_each_block(x.M, N, x.K, kPanel, MR, [&](int64_t p, int64_t m0, int64_t rows) {
     const int64_t n0 = p * kPanel, width = std::min(kPanel, N - n0);
-    for (int64_t m0 = 0; m0 < M; m0 += MR) {
-      const int64_t rows = std::min(MR, M - m0);
-      alignas(64) Tile tile;
-      tiles[rows](x.u.data() + m0 * kp, kp, w.panel(p), tile);
-      for (int64_t r = 0; r < rows; ++r)
-        dequantize_row(tile[r], width, n0, w, x.scales[m0 + r], bias, y + (m0 + r) * N + n0);
-    }
-  }
+    alignas(64) Tile tile;
+    tiles[rows](x.u.data() + m0 * kp, kp, w.panel(p), tile);
+    for (int64_t r = 0; r < rows; ++r)
+      dequantize_row(tile[r], width, n0, w, x.scales[m0 + r], bias, y + (m0 + r) * N + n0);
+  });
 }
 
 }  // namespace bertlab::kernels

@@ -21,10 +21,10 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdlib>
-#include <memory>
 #include <string>
 #include <vector>
+
+#include "tensor/kernels/panel_loop.h"  // defines: Aligned64
 
 namespace bertlab::kernels {
 
@@ -53,17 +53,14 @@ class Int8Weight {
   // K is padded to a multiple of 4 and N to a multiple of kPanel with zeros, which add nothing.
   static constexpr int64_t kPanel = 32;
   int64_t k_padded() const { return (K_ + 3) / 4 * 4; }
-  const int8_t* panel(int64_t p) const { return data_.get() + p * kPanel * k_padded(); }
+  const int8_t* panel(int64_t p) const { return data_.data() + p * kPanel * k_padded(); }
   const std::vector<int32_t>& row_sums() const { return row_sum_; }  // Σ_k W_q[n, k] [N]
 
  private:
-  struct Free {
-    void operator()(int8_t* p) const { std::free(p); }
-  };
   int64_t N_, K_;
   std::vector<float> scale_;
   std::vector<int32_t> row_sum_;
-  std::unique_ptr<int8_t, Free> data_;  // 64-byte aligned
+  Aligned64<int8_t> data_;
 };
 
 // Activations quantized per row, as the kernels read them: u[m·k_padded + k] = x_q[m, k] + 128

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <tuple>
 
 #include "bert/for_masked_lm.h"
 #include "nn/linear.h"
@@ -45,17 +46,22 @@ TEST_CASE("quantize_dynamic: every Linear becomes int8, the float weights go, ti
   CHECK(model.bert.embeddings.word_embeddings.weight.impl() == embeddings.impl());  // the decoder's, tied, stays
 }
 
-TEST_CASE("quantize_dynamic: a quantized BERT's logits stay close to the float model's", "[nn][int8]") {
-  bert::BertForMaskedLM model(tiny_config());
-  model.eval();
-  NoGradGuard no_grad;
-  const Tensor want = model.forward(kIds).logits;
-  nn::quantize_dynamic(model);
-  const Tensor got = model.forward(kIds).logits;
-  REQUIRE(got.shape() == want.shape());
-  const double snr = snr_db(want, got);
-  CHECK(snr > 25.0);  // int8 rounding: about 1/255 of each value's range
-  CHECK(snr < 80.0);  // and it did round
+TEST_CASE("quantize_dynamic: a quantized BERT's logits stay close to the float model's", "[nn][int8][bf16]") {
+  // int8 rounds to about 1/255 of each row's range, bf16 to 2^-9 of each value: bf16 is closer.
+  for (const auto& [dtype, low, high] : {std::tuple{nn::QuantizedDtype::qint8, 25.0, 60.0},
+                                         std::tuple{nn::QuantizedDtype::bfloat16, 35.0, 80.0}}) {
+    bert::BertForMaskedLM model(tiny_config());
+    model.eval();
+    NoGradGuard no_grad;
+    const Tensor want = model.forward(kIds).logits;
+    nn::quantize_dynamic(model, dtype);
+    const Tensor got = model.forward(kIds).logits;
+    REQUIRE(got.shape() == want.shape());
+    const double snr = snr_db(want, got);
+    CAPTURE(snr);
+    CHECK(snr > low);
+    CHECK(snr < high);  // and it did round
+  }
 }
 
 TEST_CASE("quantize_dynamic: what it refuses, in one line each", "[nn][int8]") {
