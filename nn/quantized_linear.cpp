@@ -41,6 +41,8 @@ Tensor DynamicQuantizedLinear::forward(const Tensor& x) const {
   return y;
 }
 
+int64_t DynamicQuantizedLinear::weight_bytes() const { return int8_ ? int8_->bytes() : bf16_->bytes(); }
+
 std::string DynamicQuantizedLinear::extra_repr() const {
   return fmt::format("in_features={}, out_features={}, dtype=torch.{}", in_features, out_features,
                      dtype == QuantizedDtype::qint8 ? "qint8, qscheme=torch.per_channel_symmetric" : "bfloat16");

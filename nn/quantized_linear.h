@@ -38,6 +38,8 @@ class DynamicQuantizedLinear : public Module {
   std::string type_name() const override { return "DynamicQuantizedLinear"; }
   std::string extra_repr() const override;  // as PyTorch prints it
 
+  int64_t weight_bytes() const;  // the rounded weight's storage (with int8's scales and row sums)
+
   int64_t in_features, out_features;
   QuantizedDtype dtype;
   Tensor bias;  // [out] float, as in PyTorch (undefined when the Linear had none)

@@ -23,7 +23,8 @@
 #include "pipelines/fill_mask.h"             // defines: fill_mask
 #include "pipelines/return_tensors.h"        // defines: return_tensors
 #include "tensor/autograd.h"                 // defines: NoGradGuard
-#include "nn/quantized_linear.h"             // defines: quantize_dynamic
+#include "nn/linear.h"                       // defines: Linear
+#include "nn/quantized_linear.h"             // defines: quantize_dynamic, DynamicQuantizedLinear
 
 namespace bertlab::cli {
 
@@ -47,18 +48,30 @@ void quantize(nn::Module& model, const std::string& dtype) {
   nn::quantize_dynamic(model, dtype == "bf16" ? nn::QuantizedDtype::bfloat16 : nn::QuantizedDtype::qint8);
 }
 
+// Bytes of the Linears' weights: float32 before quantize_dynamic, packed int8/bf16 after.
+int64_t linear_weight_bytes(const nn::Module& model) {
+  int64_t bytes = 0;
+  for (const auto& [name, m] : model.named_modules()) {
+    if (const auto* linear = dynamic_cast<const nn::Linear*>(m)) bytes += linear->weight.numel() * 4;
+    if (const auto* q = dynamic_cast<const nn::DynamicQuantizedLinear*>(m)) bytes += q->weight_bytes();
+  }
+  return bytes;
+}
+
 void report_masked_lm(const std::string& model_name, const std::string& dtype) {
   const tokenizer::BertTokenizer tok = lab::load_tokenizer(model_name);
   const auto fp32 = lab::load_model<bert::BertForMaskedLM>({.model = model_name});
   const auto low = lab::load_model<bert::BertForMaskedLM>({.model = model_name});
   fp32->eval();
   quantize(*low, dtype);
+  const int64_t bytes_before = linear_weight_bytes(*fp32), bytes_after = linear_weight_bytes(*low);
   const int64_t layers = fp32->bert.config.num_hidden_layers;
-  fmt::print("{}: every Linear in {}, kernel {}\n\n", model_name,
+  fmt::print("{}: every Linear in {}, kernel {}\n", model_name,
              dtype == "bf16" ? "bf16 (inputs and weights rounded to bf16, float32 sums)"
                              : "int8 (per-row weights, per-token activations)",
              dtype == "bf16" ? kernels::to_string(kernels::best_bf16_kernel())
                              : kernels::to_string(kernels::best_int8_kernel()));
+  fmt::print("the Linears' weights: {:.1f} MB in float32, {:.1f} MB in {}\n\n", bytes_before / 1e6, bytes_after / 1e6, dtype);
 
   // hidden_states[0] is the embeddings' output (no Linear before it: no error), then one per layer.
   std::vector<ErrorSums> hidden(layers + 1);

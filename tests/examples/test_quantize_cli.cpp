@@ -24,7 +24,7 @@ std::string top_token(const std::string& out) {
 }
 }  // namespace
 
-TEST_CASE("bertlab fill-mask --dtype int8: bertlab-mini's top guess unchanged; other dtypes refused", "[cli][int8]") {
+TEST_CASE("bertlab fill-mask --dtype int8: bertlab-mini's top guess unchanged, other dtypes refused", "[cli][int8]") {
   const std::string text = R"(fill-mask "The [MASK] lay open on the table." --model bertlab-mini)";
   const auto fp32 = run_bertlab(text, "HF_HUB_OFFLINE=1");
   const auto int8 = run_bertlab(text + " --dtype int8", "HF_HUB_OFFLINE=1");
@@ -57,7 +57,7 @@ TEST_CASE("bertlab quantize-report --model: per-layer error and fill-mask agreem
   CHECK(std::stoi(m[1]) >= 4);
 }
 
-TEST_CASE("bertlab quantize-report --classifier: accuracy in float32 and int8; asking for nothing is an error",
+TEST_CASE("bertlab quantize-report --classifier: accuracy in float32 and int8, and asking for nothing is an error",
           "[cli][int8]") {
   const auto model = bertlab::testing::fixture("models/tiny-bert");
   if (!model) return;

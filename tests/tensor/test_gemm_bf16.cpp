@@ -20,7 +20,7 @@ using bertlab::bf16_to_f32;
 using bertlab::f32_to_bf16;
 using bertlab::testing::random_floats;
 
-TEST_CASE("bf16: rounding to nearest, ties to even; NaN stays NaN", "[kernels][bf16]") {
+TEST_CASE("bf16: rounding to nearest with ties to even, and NaN stays NaN", "[kernels][bf16]") {
   CHECK(f32_to_bf16(1.0f) == 0x3F80);
   CHECK(f32_to_bf16(1.00390625f) == 0x3F80);            // 1 + 2^-8: a tie, kept part even: down
   CHECK(f32_to_bf16(1.01171875f) == 0x3F82);            // 1 + 3·2^-8: a tie, kept part odd: up
