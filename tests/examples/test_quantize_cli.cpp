@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <tuple>
+
+#include "tensor/kernels/gemm_bf16.h"  // defines: cpu_has
 
 #include "tests/support/fixtures.h"      // defines: fixture
 #include "tests/support/run_bertlab.h"   // defines: run_bertlab, Run
@@ -38,23 +41,41 @@ TEST_CASE("bertlab fill-mask --dtype int8: bertlab-mini's top guess unchanged, o
   CHECK_THAT(bad.err, Contains("--dtype"));
 }
 
-TEST_CASE("bertlab quantize-report --model: per-layer error and fill-mask agreement of bertlab-mini", "[cli][int8]") {
-  const auto run = run_bertlab("quantize-report --model bertlab-mini", "HF_HUB_OFFLINE=1");
-  INFO(run.err);
-  REQUIRE(run.exit_code == 0);
-  // Every layer's line, with its SNR: int8 keeps bertlab-mini's hidden states 30–60 dB above the noise.
-  const std::regex line(R"(layer (\d)\s+([0-9.e-]+)\s+([0-9.]+)\n)");
-  int layers = 0;
-  for (auto it = std::sregex_iterator(run.out.begin(), run.out.end(), line); it != std::sregex_iterator(); ++it) {
-    ++layers;
-    CHECK(std::stod((*it)[2]) > 0.0);
-    CHECK(std::stod((*it)[3]) > 30.0);
-    CHECK(std::stod((*it)[3]) < 60.0);
+TEST_CASE("bertlab quantize-report --model: per-layer error and fill-mask agreement of bertlab-mini", "[cli][int8][bf16]") {
+  // Every layer's line, with its SNR: int8 keeps bertlab-mini's hidden states 30–55 dB above the
+  // noise, bf16 (rounding to 2^-9 of each value, not 1/254 of a row's largest) 50–75 dB.
+  for (const auto& [dtype, low, high] : {std::tuple{"int8", 30.0, 55.0}, std::tuple{"bf16", 50.0, 75.0}}) {
+    CAPTURE(dtype);
+    const auto run = run_bertlab(fmt::format("quantize-report --model bertlab-mini --dtype {}", dtype), "HF_HUB_OFFLINE=1");
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const std::regex line(R"(layer (\d)\s+([0-9.e-]+)\s+([0-9.]+)\n)");
+    int layers = 0;
+    for (auto it = std::sregex_iterator(run.out.begin(), run.out.end(), line); it != std::sregex_iterator(); ++it) {
+      ++layers;
+      CHECK(std::stod((*it)[2]) > 0.0);
+      CHECK(std::stod((*it)[3]) > low);
+      CHECK(std::stod((*it)[3]) < high);
+    }
+    CHECK(layers == 4);
+    std::smatch m;
+    REQUIRE(std::regex_search(run.out, m, std::regex(R"(the same top-1 word in (\d) of 5 sentences)")));
+    CHECK(std::stoi(m[1]) >= 4);
   }
-  CHECK(layers == 4);
-  std::smatch m;
-  REQUIRE(std::regex_search(run.out, m, std::regex(R"(the same top-1 word in (\d) of 5 sentences)")));
-  CHECK(std::stoi(m[1]) >= 4);
+}
+
+TEST_CASE("bertlab fill-mask --dtype bf16: the same top guess, or float32 with a note on a CPU without AVX512-BF16",
+          "[cli][bf16]") {
+  const std::string text = R"(fill-mask "The [MASK] lay open on the table." --model bertlab-mini)";
+  const auto fp32 = run_bertlab(text, "HF_HUB_OFFLINE=1");
+  const auto bf16 = run_bertlab(text + " --dtype bf16", "HF_HUB_OFFLINE=1");
+  INFO(bf16.err);
+  REQUIRE(bf16.exit_code == 0);
+  CHECK(top_token(bf16.out) == top_token(fp32.out));
+  if (bertlab::kernels::cpu_has(bertlab::kernels::Bf16Kernel::avx512_bf16))
+    CHECK(bf16.out != fp32.out);
+  else
+    CHECK_THAT(bf16.err, Contains("no AVX512-BF16 instructions: running in float32"));
 }
 
 TEST_CASE("bertlab quantize-report --classifier: accuracy in float32 and int8, and asking for nothing is an error",
