@@ -1,7 +1,8 @@
 """The shapes of bench/bench_bert.cpp in HuggingFace transformers on PyTorch, 2 threads, fp32,
 random bert-base weights: BertModel forward (no grad), the same model after
 torch.ao.quantization.quantize_dynamic (int8 Linears, per-channel weights as bertlab's) and under
-torch.autocast("cpu", torch.bfloat16) (bf16 Linears, the rest float32, as bertlab's bf16), and a
+torch.autocast("cpu", torch.bfloat16) (bf16 Linears as bertlab's bf16; autocast also runs
+attention's matmuls in bf16, which bertlab keeps float32), and a
 BertForMaskedLM forward + backward.
 Prints one JSON object: {"forward_B_S": ms, ..., "forward_int8_B_S": ms, "forward_bf16_B_S": ms, ...,
 "mlm_train_step_8_128": ms, "peak_rss_MB": ..}.

@@ -74,12 +74,13 @@ void quantize_row(const float* x, int64_t K, float inv_scale, uint8_t* u) {
   for (; k < K; ++k) u[k] = static_cast<uint8_t>(quantize_value(x[k], inv_scale) + 128);
 }
 
-// From the integer sum of row m and column n back to a float, y = Σ x_q·W_q · (s_x·s_w) + b,
-// with one rounding for the multiply-add (std::fma here, the same instruction in the batch
-// version below), so that both GEMMs write the same bits.
+// From the integer sum of row m and column n back to a float, y = Σ x_q·W_q · (s_x·s_w) + b:
+// a multiply, then an add, each rounded. So that the scalar and the batch versions (below) write
+// the same bits, this file is compiled with -ffp-contract=off (tensor/CMakeLists.txt): the
+// compiler may not fuse them into one FMA in one place and not in the other.
 float dequantize(int32_t sum_u, int32_t row_sum, float sx, float sw, float bias) {
   const int32_t sum = sum_u - 128 * row_sum;  // Σ x_q·W_q (see the header: why 128)
-  return std::fma(static_cast<float>(sum), sx * sw, bias);
+  return static_cast<float>(sum) * (sx * sw) + bias;
 }
 
 // A row of a tile into y: `width` columns from n0, vectors of kW while they fill, then one by one.
@@ -91,7 +92,7 @@ void dequantize_row(const int32_t* sum_u, int64_t width, int64_t n0, const Int8W
   for (; j + kW <= width; j += kW) {
     const IntBatch sum = IntBatch::load_unaligned(sum_u + j) - IntBatch::load_unaligned(row_sum + j) * IntBatch(128);
     const Batch b = bias ? Batch::load_unaligned(bias + n0 + j) : Batch(0.0f);
-    xsimd::fma(xsimd::to_float(sum), Batch(sx) * Batch::load_unaligned(sw + j), b).store_unaligned(y + j);
+    (xsimd::to_float(sum) * (Batch(sx) * Batch::load_unaligned(sw + j)) + b).store_unaligned(y + j);
   }
   for (; j < width; ++j) y[j] = dequantize(sum_u[j], row_sum[j], sx, sw[j], bias ? bias[n0 + j] : 0.0f);
 }
