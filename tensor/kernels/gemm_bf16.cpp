@@ -17,8 +17,8 @@ namespace {
 
 constexpr int64_t kPanel = Bf16Weight::kPanel;
 // Rows of x per micro-tile: Rows × 2 float32 accumulators in AVX-512 registers, as the int8
-// kernel's (tensor/kernels/gemm_int8.cpp).
-constexpr int64_t MR = 12;
+// kernel's (tensor/kernels/gemm_int8.cpp): 14 rows fill 31 of the 32 (12 were 5–20% slower).
+constexpr int64_t MR = 14;
 
 using Tile = float[MR][kPanel];
 
@@ -39,11 +39,11 @@ template <int64_t Rows>
 __attribute__((target("avx512f,avx512bw,avx512bf16"))) void bf16_tile(const uint16_t* x, int64_t kp,
                                                                        const uint16_t* w, Tile& tile) {
   __m512 acc[Rows][2];
-#pragma GCC unroll 12
+#pragma GCC unroll 14
   for (int64_t r = 0; r < Rows; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
   for (int64_t k = 0; k < kp; k += 2, w += kPanel * 2) {
     const __m512bh w0 = (__m512bh)_mm512_load_si512(w), w1 = (__m512bh)_mm512_load_si512(w + 32);
-#pragma GCC unroll 12
+#pragma GCC unroll 14
     for (int64_t r = 0; r < Rows; ++r) {
       int32_t pair;
       std::memcpy(&pair, x + r * kp + k, 4);
@@ -52,7 +52,7 @@ __attribute__((target("avx512f,avx512bw,avx512bf16"))) void bf16_tile(const uint
       acc[r][1] = _mm512_dpbf16_ps(acc[r][1], xr, w1);
     }
   }
-#pragma GCC unroll 12
+#pragma GCC unroll 14
   for (int64_t r = 0; r < Rows; ++r) {
     _mm512_storeu_ps(tile[r], acc[r][0]);
     _mm512_storeu_ps(tile[r] + 16, acc[r][1]);
