@@ -17,7 +17,7 @@ namespace {
 
 constexpr int64_t kPanel = Bf16Weight::kPanel;
 // Rows of x per micro-tile: Rows × 2 float32 accumulators in AVX-512 registers, as the int8
-// kernel's (tensor/kernels/gemm_int8.cpp): 14 rows fill 31 of the 32 (12 were 5–20% slower).
+// kernel's (tensor/kernels/gemm_int8.cpp): 14 rows fill 31 of the 32.
 constexpr int64_t MR = 14;
 
 using Tile = float[MR][kPanel];

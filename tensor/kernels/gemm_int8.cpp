@@ -18,8 +18,8 @@ namespace {
 constexpr int64_t kPanel = Int8Weight::kPanel;
 // Rows of x per micro-tile. The VNNI tile keeps Rows × 2 accumulators (32 int32 columns) in
 // AVX-512 registers, plus 2 for the weight panel's 4 k's and 1 for the broadcast x bytes:
-// 14 rows use 31 of the 32 registers, and every 2 weight loads serve 28 dot products (12 rows
-// were 8–17% slower on the Zen 4's Linears, docs/quantization.md).
+// 14 rows use 31 of the 32 registers, and every 2 weight loads serve 28 dot products (12 rows,
+// 27 registers, were slower on most of the Linears' shapes on the Zen 4: docs/quantization.md).
 constexpr int64_t MR = 14;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
