@@ -15,6 +15,7 @@
 #include "bert/for_token_classification.h"
 #include "hub/resolve.h"  // defines: resolve_model
 #include "nn/init.h"
+#include "nn/quantized_linear.h"  // defines: DynamicQuantizedLinear
 #include "tensor/error.h"
 
 namespace bertlab::bert {
@@ -173,6 +174,12 @@ void save_pretrained(const nn::Module& model, BertConfig config, const fs::path&
                      const std::string& torch_dtype) {
   BERT_CHECK(torch_dtype == "float32" || torch_dtype == "float16",
              "save_pretrained: torch_dtype \"{}\": expected float32 or float16", torch_dtype);
+  // A quantized model's Linears have no float weights left to write (nn/quantized_linear.h).
+  for (const auto& [name, m] : model.named_modules())
+    BERT_CHECK(!dynamic_cast<const nn::DynamicQuantizedLinear*>(m),
+               "save_pretrained: {} is quantized (quantize_dynamic): its float weights are gone. Hint: save the "
+               "model before quantizing it",
+               name);
   fs::create_directories(folder);
   config.architectures = {model.type_name()};
   config.torch_dtype = torch_dtype;

@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <tuple>
 
+#include "bert/checkpoint.h"
 #include "bert/for_masked_lm.h"
 #include "nn/linear.h"
 #include "nn/quantized_linear.h"
@@ -78,4 +80,8 @@ TEST_CASE("quantize_dynamic: what it refuses, in one line each", "[nn][int8]") {
   nn::quantize_dynamic(plain);
   // With recording on, the embeddings' output needs a gradient, which int8 cannot give.
   REQUIRE_THROWS_WITH(plain.forward(kIds), Catch::Contains("int8 arithmetic has no backward"));
+  // Saving would write a checkpoint without its Linears' weights.
+  REQUIRE_THROWS_WITH(bert::save_pretrained(plain, tiny_config(), std::filesystem::temp_directory_path() / "never_written"),
+                      Catch::Contains("bert.encoder.layer.0.attention.self.query is quantized"));
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::temp_directory_path() / "never_written"));
 }
