@@ -1,5 +1,5 @@
 // --dtype float32|int8|bf16, for the commands that run a model for inference (fill-mask, classify,
-// qa, quantize-report): int8 and bf16 round every Linear of the loaded model to fewer bits
+// qa, embed, similarity): int8 and bf16 round every Linear of the loaded model to fewer bits
 // (nn::quantize_dynamic, as torch.ao.quantization.quantize_dynamic; docs/quantization.md).
 #pragma once
 

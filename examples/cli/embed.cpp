@@ -13,6 +13,7 @@
 
 #include "pipelines/sentence_embedding.h"    // defines: mean_pooling
 #include "pipelines/sentence_transformer.h"  // defines: SentenceTransformer, default_minilm_dir
+#include "examples/cli/dtype_option.h"  // defines: add_dtype_option, apply_dtype
 #include "examples/cli/commands.h"      // defines: add_embed_command
 #include "tensor/autograd.h"            // defines: NoGradGuard
 
@@ -25,6 +26,7 @@ struct EmbedOptions {
   std::string model = pipelines::default_minilm_dir().string();
   std::string pool = "mean";
   int64_t values = 0;
+  std::string dtype = "float32";
 };
 
 // "[384] [0.0192, 0.1201, ...]": a vector's length and its first `values` numbers.
@@ -66,8 +68,10 @@ void add_embed_command(CLI::App& app) {
       ->check(CLI::IsMember({"mean", "cls", "none"}))
       ->capture_default_str();
   cmd->add_option("--values", opt->values, "also print the first N numbers of each vector");
+  add_dtype_option(*cmd, opt->dtype);
   cmd->callback([opt] {
     const auto model = pipelines::SentenceTransformer::from_pretrained(opt->model);
+    apply_dtype(*model.model, opt->dtype);
     if (opt->pool == "none") return print_tokens(model, *opt);
     const bool mean = opt->pool == "mean";
     const Tensor embeddings = model.encode(opt->texts, mean ? pipelines::Pooling::mean : pipelines::Pooling::cls,

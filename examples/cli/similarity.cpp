@@ -12,6 +12,7 @@
 
 #include "pipelines/sentence_embedding.h"    // defines: cos_sim
 #include "pipelines/sentence_transformer.h"  // defines: SentenceTransformer, default_minilm_dir
+#include "examples/cli/dtype_option.h"  // defines: add_dtype_option, apply_dtype
 #include "examples/cli/commands.h"      // defines: add_similarity_command
 
 namespace bertlab::cli {
@@ -40,13 +41,16 @@ void add_similarity_command(CLI::App& app) {
   struct Options {
     std::vector<std::string> sentences;
     std::string model = pipelines::default_minilm_dir().string();
+    std::string dtype = "float32";
   };
   auto opt = std::make_shared<Options>();
   cmd->add_option("sentences", opt->sentences, "two or more sentences")->required();
   cmd->add_option("--model", opt->model, "sentence-transformers BERT folder (default: the fetched MiniLM)")
       ->capture_default_str();
+  add_dtype_option(*cmd, opt->dtype);
   cmd->callback([opt] {
     const auto model = pipelines::SentenceTransformer::from_pretrained(opt->model);
+    apply_dtype(*model.model, opt->dtype);
     const Tensor embeddings = model.encode(opt->sentences);  // [B, H]
     std::cout << torch_repr(pipelines::cos_sim(embeddings, embeddings)) << "\n";
   });

@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
+#include "nn/quantized_linear.h"            // defines: quantize_dynamic
 #include "pipelines/sentence_embedding.h"    // defines: cos_sim
 #include "pipelines/sentence_transformer.h"  // defines: SentenceTransformer, default_minilm_dir
 #include "tensor/autograd.h"     // defines: NoGradGuard
@@ -101,6 +103,34 @@ TEST_CASE("all-MiniLM-L6-v2: sentence embeddings and similarities match sentence
   CHECK_THAT(similarity, AllClose(golden().tensor("similarity"), 1e-5, 0.0));
   // sentence-transformers' quickstart prints 0.6660 for the two sentences about the weather.
   CHECK(similarity.data()[1] == Approx(0.6660).margin(5e-5));
+}
+
+// Dynamic quantization of a real model (nn/quantized_linear.h, docs/quantization.md): each
+// sentence's embedding stays within a small angle of float32's, and the similarities close.
+TEST_CASE("all-MiniLM-L6-v2 in int8 and bf16: embeddings and similarities stay close to float32's",
+          "[minilm][golden][int8][bf16]") {
+  if (!minilm()) return;
+  for (const auto& [dtype, min_cosine, max_similarity_diff] :
+       {std::tuple{nn::QuantizedDtype::qint8, 0.99, 0.03}, std::tuple{nn::QuantizedDtype::bfloat16, 0.9999, 0.003}}) {
+    SentenceTransformer model = SentenceTransformer::from_pretrained(default_minilm_dir());
+    model.model->eval();
+    nn::quantize_dynamic(*model.model, dtype);
+    const Tensor embeddings = model.encode(golden_sentences());  // [5, 384], normalized
+    const Tensor want = golden().tensor("sentence_embedding");
+    const int64_t H = embeddings.size(1);
+    double worst_cosine = 1.0;
+    for (int64_t b = 0; b < embeddings.size(0); ++b) {
+      double dot = 0.0;  // both are unit vectors: their dot product is the cosine
+      for (int64_t h = 0; h < H; ++h) dot += double{embeddings.data()[b * H + h]} * want.data()[b * H + h];
+      worst_cosine = std::min(worst_cosine, dot);
+    }
+    const double similarity_diff = max_abs_diff(cos_sim(embeddings, embeddings), golden().tensor("similarity"));
+    std::cout << fmt::format("minilm {}: least cosine to float32 {:.5f}, max |diff| similarity {:.4f}\n",
+                             dtype == nn::QuantizedDtype::qint8 ? "int8" : "bf16", worst_cosine, similarity_diff);
+    CHECK(worst_cosine > min_cosine);
+    CHECK(worst_cosine < 1.0 - 1e-7);  // it did round
+    CHECK(similarity_diff < max_similarity_diff);
+  }
 }
 
 TEST_CASE("bertlab similarity: prints the golden similarity matrix as PyTorch does", "[minilm][golden][cli]") {
