@@ -15,14 +15,12 @@ void add_dtype_option(CLI::App& cmd, std::string& dtype) {
 
 void apply_dtype(nn::Module& model, const std::string& dtype) {
   model.eval();
-  if (dtype == "int8") {
-    nn::quantize_dynamic(model, nn::QuantizedDtype::qint8);
-  } else if (dtype == "bf16") {
-    if (kernels::cpu_has(kernels::Bf16Kernel::avx512_bf16))
-      nn::quantize_dynamic(model, nn::QuantizedDtype::bfloat16);
-    else
-      fmt::print(stderr, "note: this CPU has no AVX512-BF16 instructions: running in float32\n");
-  }
+  if (dtype == "float32") return;
+  const bool int8 = dtype == "int8";
+  if (int8 ? kernels::cpu_has(kernels::Int8Kernel::avx512_vnni) : kernels::cpu_has(kernels::Bf16Kernel::avx512_bf16))
+    nn::quantize_dynamic(model, int8 ? nn::QuantizedDtype::qint8 : nn::QuantizedDtype::bfloat16);
+  else
+    fmt::print(stderr, "note: this CPU has no {} instructions: running in float32\n", int8 ? "AVX512-VNNI" : "AVX512-BF16");
 }
 
 }  // namespace bertlab::cli

@@ -13,8 +13,9 @@ namespace bertlab::cli {
 
 void add_dtype_option(CLI::App& cmd, std::string& dtype);
 // model.eval(), then quantize_dynamic(model, dtype) for "int8" and "bf16"; nothing more for
-// "float32". bf16 on a CPU without AVX512-BF16 stays float32, with a one-line note on stderr (the
-// portable bf16 kernel is there to check the numbers, not to be fast).
+// "float32". On a CPU without the instructions (AVX512-VNNI for int8, AVX512-BF16 for bf16) the
+// model stays float32, with a one-line note on stderr: the portable kernels are there to check
+// the numbers (quantize-report, the tests), and are slower than float32.
 void apply_dtype(nn::Module& model, const std::string& dtype);
 
 }  // namespace bertlab::cli
