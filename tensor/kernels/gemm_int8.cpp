@@ -208,7 +208,7 @@ int64_t Int8Weight::bytes() const {
 
 void quantize_rows(const float* x, int64_t M, int64_t K, QuantizedRows& out) {
   out.M = M, out.K = K, out.k_padded = (K + 3) / 4 * 4;
-  out.u.assign(M * out.k_padded, 128);  // padding: x_q = 0
+  out.u.resize(M * out.k_padded);  // every byte is written below: no fill first
   out.scales.resize(M);
   std::vector<char> bad(M, 0);  // a row that cannot be scaled (thrown after the parallel loop)
 #pragma omp parallel for schedule(static) if (M * K >= (int64_t{1} << 16))
@@ -216,9 +216,12 @@ void quantize_rows(const float* x, int64_t M, int64_t K, QuantizedRows& out) {
     const float* row = x + m * K;
     const float amax = max_abs(row, K);
     bad[m] = !std::isfinite(amax);
-    const RowScale s = row_scale(bad[m] ? 0.0f : amax);
+    if (bad[m]) continue;  // its values have no int8 (and NaN has no integer at all)
+    const RowScale s = row_scale(amax);
     out.scales[m] = s.scale;
-    quantize_row(row, K, s.inverse, out.u.data() + m * out.k_padded);
+    uint8_t* u = out.u.data() + m * out.k_padded;
+    quantize_row(row, K, s.inverse, u);
+    std::fill(u + K, u + out.k_padded, uint8_t{128});  // padding: x_q = 0
   }
   const auto first_bad = std::find(bad.begin(), bad.end(), 1);
   BERT_CHECK(first_bad == bad.end(),
