@@ -223,8 +223,11 @@ TEST_CASE("bertlab lab: offline without bert-base-uncased it runs on bertlab-min
     for (size_t i = 0; i < 5; ++i) {
       CAPTURE(s, i);
       CHECK(sentences[s][i].first == in_card[s][i].first);
-      // 6 printed decimals; another CPU's kernels may sum in another order and move the last one.
-      CHECK(sentences[s][i].second == Approx(in_card[s][i].second).margin(1.5e-6));
+      // Another CPU's kernels, or the sanitizer build's -O1, sum in another order, and bertlab-mini
+      // magnifies float32's rounding (its attention scores reach 360: docs/quantization.md): the
+      // -O1 build printed scores up to 1.3e-4 (relative) off the Release build's. A card from
+      // another model would be off in the first digits.
+      CHECK(sentences[s][i].second == Approx(in_card[s][i].second).epsilon(5e-3).margin(1.5e-6));
     }
   }
 }
