@@ -11,7 +11,8 @@ The measure is transformers in float64: bertlab's float32 may be at most twice a
 transformers' own float32 (two float32 programs round differently, and a trained model can amplify
 that: bertlab-mini's attention scores reach 360).
 Exits 1 on a mismatch. Without torch/transformers it prints "BERTLAB-SKIP: ..." and exits 0, or 1
-under CI (CI=true). tests/finetune/test_pretrain_cli.cpp runs it when $BERTLAB_PYTHON is set.
+under CI (CI=true). Run when $BERTLAB_PYTHON is set by tests/finetune/test_pretrain_cli.cpp (a folder
+`bertlab pretrain` just wrote) and tests/examples/test_bundled_model.cpp (the committed bertlab-mini).
 """
 import argparse
 import os
