@@ -9,7 +9,9 @@
 // weight is at inference; OpenBLAS packs its B on every call. gemm/ours_int8 is x·Wᵀ as a
 // quantized Linear computes it (kernels::gemm_int8, x rounded to int8 in the timed call), its
 // vs_openblas against OpenBLAS's float32 and its of_bound against the int8 peak; gemm/ours_bf16
-// likewise in bf16 (kernels::gemm_bf16).
+// likewise in bf16 (kernels::gemm_bf16). gemm/ours_prepacked_<kernel> is ours_prepacked with
+// each float32 micro-kernel this CPU runs (kernels::GemmKernel; ours_prepacked is the one gemm
+// chooses), to measure that choice.
 #include "bench/roofline.h"       // defines: machine_roofline, bench_threads
 #include "bench/timing.h"         // defines: seconds_per_iteration
 #include "tensor/kernels/gemm.h"  // defines: GemmArgs, gemm, gemm_batched
@@ -23,6 +25,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -31,13 +34,14 @@
 namespace {
 
 using bertlab::kernels::GemmArgs;
+using bertlab::kernels::GemmKernel;
 using bertlab::kernels::PackedB;
 using bertlab::bench::bench_threads;  // 2 (the machine's cores) or OMP_NUM_THREADS, for both libraries
 
 // A, B and C for `count` GEMMs C = A·op(B); op(B) = Bᵀ when trans_b (nn::Linear's x·Wᵀ).
 struct Problem {
   int64_t count;
-  GemmArgs g;
+  GemmArgs g;  // its kernel is gemm's choice unless set
   std::vector<float> a, b, c;
 
   Problem(int64_t M, int64_t N, int64_t K, int64_t count, bool trans_b) : count(count) {
@@ -124,11 +128,12 @@ bool close_to_openblas(Problem& p, LowPrecisionProblem& q) {
   return err <= 0.05 * size;
 }
 
-void bench(benchmark::State& state, Side side) {
+void bench(benchmark::State& state, Side side, GemmKernel kernel = bertlab::kernels::best_gemm_kernel()) {
   omp_set_num_threads(bench_threads());
   openblas_set_num_threads(bench_threads());
   Problem p(state.range(0), state.range(1), state.range(2), state.range(3),
             state.range(4) != 0);
+  p.g.kernel = kernel;
   const bool is_ours = side != Side::openblas;
   std::unique_ptr<PackedB> packed_b;  // one B for the whole batch: only count-1 shapes use it
   if (side == Side::ours_prepacked) packed_b = std::make_unique<PackedB>(p.args());
@@ -169,22 +174,32 @@ const std::vector<std::vector<int64_t>> kShapes = {
     {128, 128, 64, 96, 1},
 };
 
+void register_row(const std::string& name, const std::vector<int64_t>& shape, std::function<void(benchmark::State&)> run) {
+  benchmark::RegisterBenchmark(name.c_str(), std::move(run))
+      ->Args(shape)
+      ->ArgNames({"M", "N", "K", "batch", "trans_b"})
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+}
+
+// Per shape, OpenBLAS first: every row of ours after it is compared with it.
 const bool kRegistered = [] {
-  for (const auto& shape : kShapes)
+  for (const auto& shape : kShapes) {
+    const bool linear = shape[3] == 1 && shape[4] == 1;  // x·Wᵀ of one weight
     for (const Side side : {Side::openblas, Side::ours, Side::ours_prepacked, Side::ours_int8, Side::ours_bf16}) {
-      const bool linear = shape[3] == 1 && shape[4] == 1;  // x·Wᵀ of one weight
       if (side > Side::ours && !linear) continue;
       const char* name = side == Side::openblas         ? "gemm/openblas"
                          : side == Side::ours           ? "gemm/ours"
                          : side == Side::ours_prepacked ? "gemm/ours_prepacked"
                          : side == Side::ours_int8      ? "gemm/ours_int8"
                                                         : "gemm/ours_bf16";
-      benchmark::RegisterBenchmark(name, [side](benchmark::State& s) { bench(s, side); })
-          ->Args(shape)
-          ->ArgNames({"M", "N", "K", "batch", "trans_b"})
-          ->Unit(benchmark::kMillisecond)
-          ->UseRealTime();
+      register_row(name, shape, [side](benchmark::State& s) { bench(s, side); });
     }
+    for (const GemmKernel kernel : {GemmKernel::avx2, GemmKernel::avx512_256, GemmKernel::avx512})
+      if (linear && bertlab::kernels::cpu_has(kernel))
+        register_row("gemm/ours_prepacked_" + to_string(kernel), shape,
+                     [kernel](benchmark::State& s) { bench(s, Side::ours_prepacked, kernel); });
+  }
   return true;
 }();
 

@@ -54,7 +54,7 @@ double fma_peak_gflops(int threads) {
       const Batch x(0.9999999f), y(1e-7f);
       for (long s = 0; s < kSteps; ++s) {
 #pragma GCC unroll 12
-        for (int c = 0; c < kChains; ++c) acc[c] = xsimd::fma(acc[c], x, y);
+        for (int c = 0; c < kChains; ++c) acc[c] = kernels::fmadd(acc[c], x, y);
       }
       Batch total = acc[0];
       for (int c = 1; c < kChains; ++c) total += acc[c];

@@ -64,7 +64,7 @@ void mul_simd(const float* a, const float* b, float* out, int64_t n) {
 void axpy_simd(float alpha, const float* x, float* y, int64_t n) {
   const Batch va(alpha);
   const int64_t n_vec =
-      map_batches(x, y, y, n, [va](Batch xv, Batch yv) { return xsimd::fma(va, xv, yv); });
+      map_batches(x, y, y, n, [va](Batch xv, Batch yv) { return fmadd(va, xv, yv); });
   axpy_ref(alpha, x + n_vec, y + n_vec, n - n_vec);
 }
 
@@ -78,7 +78,7 @@ float dot_simd(const float* a, const float* b, int64_t n) {
   const int64_t n_vec = n - n % Batch::size;
   Batch acc(0.0f);  // Batch::size partial sums, added together at the end
   for (int64_t i = 0; i < n_vec; i += Batch::size)
-    acc = xsimd::fma(Batch::load_unaligned(a + i), Batch::load_unaligned(b + i), acc);
+    acc = fmadd(Batch::load_unaligned(a + i), Batch::load_unaligned(b + i), acc);
   return hsum(acc) + dot_ref(a + n_vec, b + n_vec, n - n_vec);
 }
 

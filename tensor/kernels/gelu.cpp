@@ -55,11 +55,11 @@ namespace {
 // exp_neg_z2 = exp(−z²) is an argument because GELU's backward needs it as well.
 Batch erf_with(const Batch& z, const Batch& exp_neg_z2) {
   if (xsimd::all(xsimd::abs(z) < Batch(2.0f / 3.0f))) return xsimd::erf(z);
-  const Batch t = 1.0f / xsimd::fma(Batch(0.3275911f), xsimd::abs(z), Batch(1.0f));
-  Batch poly = xsimd::fma(Batch(1.061405429f), t, Batch(-1.453152027f));
-  poly = xsimd::fma(poly, t, Batch(1.421413741f));
-  poly = xsimd::fma(poly, t, Batch(-0.284496736f));
-  poly = xsimd::fma(poly, t, Batch(0.254829592f));
+  const Batch t = 1.0f / fmadd(Batch(0.3275911f), xsimd::abs(z), Batch(1.0f));
+  Batch poly = fmadd(Batch(1.061405429f), t, Batch(-1.453152027f));
+  poly = fmadd(poly, t, Batch(1.421413741f));
+  poly = fmadd(poly, t, Batch(-0.284496736f));
+  poly = fmadd(poly, t, Batch(0.254829592f));
   return xsimd::copysign(1.0f - poly * t * exp_neg_z2, z);
 }
 }  // namespace

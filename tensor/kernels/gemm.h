@@ -9,17 +9,33 @@
 //
 // gemm_ref is the triple loop to read; gemm is the fast one (packed panels, cache blocking,
 // an xsimd register-tile micro-kernel, split over threads) and is tested against gemm_ref.
-// gemm gives bitwise the same C for any number of OpenMP threads, and with B packed ahead
-// (PackedB) or not. docs/simd.md explains it.
+// gemm gives bitwise the same C for any number of OpenMP threads, with any of its kernels,
+// and with B packed ahead (PackedB) or not. docs/simd.md explains it.
 #pragma once
 
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 namespace bertlab::kernels {
 
 class PackedB;
+
+// The micro-kernels gemm can run, one per way of using the vector registers; each is compiled
+// for its instruction set in a file of its own (gemm_<name>.cpp) and chosen at run time by
+// what the CPU has, so one binary is fast on each. `best_gemm_kernel()` is the one gemm uses
+// unless told otherwise: the widest this CPU runs, or the one named by the environment
+// variable BERTLAB_GEMM_KERNEL (to measure one against another: docs/simd.md).
+enum class GemmKernel {
+  baseline,    // whatever vectors the build's own flags give (SSE2 on plain x86-64, NEON on ARM)
+  avx2,        // 16 registers of 8 floats (AVX2 + FMA: Haswell, Zen 1-3)
+  avx512_256,  // 32 registers of 8 floats (AVX-512VL's extra registers, at AVX2's width)
+  avx512,      // 32 registers of 16 floats (AVX-512F)
+};
+GemmKernel best_gemm_kernel();
+bool cpu_has(GemmKernel kernel);  // this CPU and this build can run it
+std::string to_string(GemmKernel kernel);
 
 struct GemmArgs {
   bool trans_a = false, trans_b = false;
@@ -35,6 +51,8 @@ struct GemmArgs {
   // op(B) already packed (then B, ldb and trans_b are not read): a weight packed once for
   // every later call. Its N and K must be the GEMM's; gemm_batched uses it for every item.
   const PackedB* packed_b = nullptr;
+  // The micro-kernel to run (a packed_b must have been packed for the same one).
+  GemmKernel kernel = best_gemm_kernel();
 };
 
 // op(B), K×N, packed once into the micro-panels gemm multiplies with, for the whole matrix.
@@ -45,9 +63,10 @@ struct GemmArgs {
 //   g.packed_b = &w; gemm(g); // the same C, bit for bit, as gemm without it
 class PackedB {
  public:
-  explicit PackedB(const GemmArgs& g);
+  explicit PackedB(const GemmArgs& g);  // packed for g.kernel's panel width
   int64_t N() const { return N_; }
   int64_t K() const { return K_; }
+  GemmKernel kernel() const { return kernel_; }
   int64_t bytes() const { return floats_ * static_cast<int64_t>(sizeof(float)); }
   // The micro-panel of the k block starting at k0 (a multiple of the block depth) and the
   // columns starting at j0 (a multiple of the panel width).
@@ -58,6 +77,7 @@ class PackedB {
   struct Free {
     void operator()(float* p) const { std::free(p); }
   };
+  GemmKernel kernel_;
   int64_t N_, K_, floats_;
   std::unique_ptr<float, Free> data_;  // aligned for whole-Batch loads
 };

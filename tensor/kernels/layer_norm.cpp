@@ -61,14 +61,14 @@ void layer_norm_row_simd(const float* x, const float* w, const float* b, float e
   Batch sq_acc(0.0f);  // Σ(x - mean)²
   for (int64_t i = 0; i < n_vec; i += Batch::size) {
     const Batch d = Batch::load_unaligned(x + i) - m;
-    sq_acc = xsimd::fma(d, d, sq_acc);
+    sq_acc = fmadd(d, d, sq_acc);
   }
   float sq = hsum(sq_acc);
   for (int64_t i = n_vec; i < n; ++i) sq += (x[i] - m) * (x[i] - m);
   const float r = 1.0f / std::sqrt(sq / static_cast<float>(n) + eps);
   for (int64_t i = 0; i < n_vec; i += Batch::size) {
     const Batch xhat = (Batch::load_unaligned(x + i) - m) * r;
-    const Batch yv = xsimd::fma(xhat, Batch::load_unaligned(w + i), Batch::load_unaligned(b + i));
+    const Batch yv = fmadd(xhat, Batch::load_unaligned(w + i), Batch::load_unaligned(b + i));
     yv.store_unaligned(y + i);
   }
   for (int64_t i = n_vec; i < n; ++i) y[i] = (x[i] - m) * r * w[i] + b[i];
@@ -84,8 +84,8 @@ void layer_norm_row_backward_simd(const float* x, const float* w, float mean, fl
     const Batch xhat = (Batch::load_unaligned(x + i) - mean) * rstd;
     const Batch dyv = Batch::load_unaligned(dy + i), g = dyv * Batch::load_unaligned(w + i);
     g_acc += g;
-    gx_acc = xsimd::fma(g, xhat, gx_acc);
-    if (dw) xsimd::fma(dyv, xhat, Batch::load_unaligned(dw + i)).store_unaligned(dw + i);
+    gx_acc = fmadd(g, xhat, gx_acc);
+    if (dw) fmadd(dyv, xhat, Batch::load_unaligned(dw + i)).store_unaligned(dw + i);
     if (db) (Batch::load_unaligned(db + i) + dyv).store_unaligned(db + i);
   }
   float g_mean = hsum(g_acc), gx_mean = hsum(gx_acc);
@@ -97,7 +97,7 @@ void layer_norm_row_backward_simd(const float* x, const float* w, float mean, fl
     const Batch xhat = (Batch::load_unaligned(x + i) - mean) * rstd;
     const Batch g = Batch::load_unaligned(dy + i) * Batch::load_unaligned(w + i);
     const Batch dxv = Batch::load_unaligned(dx + i);
-    xsimd::fma(Batch(rstd), g - g_mean - xhat * gx_mean, dxv).store_unaligned(dx + i);
+    fmadd(Batch(rstd), g - g_mean - xhat * gx_mean, dxv).store_unaligned(dx + i);
   }
   for (int64_t i = n_vec; i < n; ++i)
     dx[i] += rstd * (dy[i] * w[i] - g_mean - (x[i] - mean) * rstd * gx_mean);

@@ -4,7 +4,7 @@
 // NEON, 8 with AVX2, 16 with AVX-512. Kernels never hard-code that width.
 // Example: with Batch::size == 8, hsum(Batch(1.5f)) == 12.0f and hmax(Batch(2.0f)) == 2.0f.
 //   Batch x = Batch::load_unaligned(p);   // x = p[0 .. size)
-//   y = xsimd::fma(a, x, y);              // y = a·x + y, lane by lane, one rounding
+//   y = fmadd(a, x, y);                   // y = a·x + y, lane by lane, one rounding
 #pragma once
 
 // GCC 12's AVX-512 headers make _mm512_undefined_ps() from a self-initialized variable, which
@@ -24,6 +24,19 @@ namespace bertlab::kernels {
 
 using Batch = xsimd::batch<float>;
 
+// a·x + y lane by lane, rounded once (a fused multiply-add). Not xsimd::fma: xsimd 8.1 has no
+// AVX-512 one, and its generic a·x + y is two instructions that the compiler fuses in some builds
+// and not in others (Release does, the sanitizer build does not), so the AVX-512 GEMM gave other
+// bits than the AVX2 one there. `static` for the reason given at transpose_square.
+template <class A>
+static inline xsimd::batch<float, A> fmadd(const xsimd::batch<float, A>& a, const xsimd::batch<float, A>& x,
+                                           const xsimd::batch<float, A>& y) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) return _mm512_fmadd_ps(a, x, y);
+#endif
+  return xsimd::fma(a, x, y);
+}
+
 // Sum of the lanes. xsimd 8.1 calls it hadd; xsimd 9 renamed it reduce_add.
 inline float hsum(const Batch& x) { return xsimd::hadd(x); }
 
@@ -40,6 +53,9 @@ inline float hmax(const Batch& x) {
 // set in one and clear in the other (swizzle moves lane l ^ d to lane l; select picks lanes).
 // After log2(size) rounds every element has crossed the diagonal. (xsimd 8.1 has swizzle for
 // AVX, AVX2 and AVX-512 only; other instruction sets transpose through memory.)
+// `static`: each file that uses it has its own copy, compiled with that file's flags. gemm's
+// kernel files are compiled for different CPUs (gemm_blocked.h), and a copy shared between two
+// of them might carry the other's instructions.
 namespace detail {
 template <unsigned D>
 struct LaneXor {
@@ -50,7 +66,7 @@ struct LaneBitClear {
   static constexpr bool get(unsigned lane, unsigned) { return (lane & D) == 0; }
 };
 template <class B, unsigned D>
-void transpose_round(B (&rows)[B::size]) {
+static void transpose_round(B (&rows)[B::size]) {
   using Index = xsimd::batch<uint32_t, typename B::arch_type>;
   constexpr auto partner_lane = xsimd::make_batch_constant<Index, LaneXor<D>>();
   constexpr auto bit_clear = xsimd::make_batch_bool_constant<B, LaneBitClear<D>>();
@@ -65,7 +81,7 @@ void transpose_round(B (&rows)[B::size]) {
 }  // namespace detail
 
 template <class B = Batch>
-void transpose_square(B (&rows)[B::size]) {
+static void transpose_square(B (&rows)[B::size]) {
   using Arch = typename B::arch_type;
   if constexpr (std::is_base_of_v<xsimd::avx, Arch> || std::is_base_of_v<xsimd::avx512f, Arch>) {
     detail::transpose_round<B, B::size / 2>(rows);
