@@ -30,13 +30,14 @@ void gemm_ref(const GemmArgs& g) {
     }
 }
 
-// ===== Kernel choice =====
-
 namespace {
 
 // Below this many multiply-adds a GEMM runs on one thread: waking threads would cost more.
 constexpr int64_t kParallelMinWork = 64 * 64 * 64;
 
+// ===== Kernel choice =====
+
+// The compiled variant behind each kernel (gemm_variant.h); the x86 ones exist on x86 only.
 const GemmVariant& variant(GemmKernel kernel) {
   switch (kernel) {
 #if defined(__x86_64__)
