@@ -25,7 +25,7 @@ machine = json.loads(sys.argv[1])["benchmarks"][0]
 peak, bandwidth, int8_peak = machine["peak_GFLOP/s"], machine["GB/s"], machine["int8_peak_GOP/s"]
 rounds = [(json.loads(sys.argv[i])["benchmarks"], json.loads(sys.argv[i + 1])) for i in range(2, len(sys.argv), 2)]
 print(f"{len(rounds)} rounds; medians over the rounds; torch {rounds[0][1]['torch_version']}")
-print(f"roofline: FMA peak {peak:.0f} GFLOP/s, int8 peak {int8_peak:.0f} GOP/s, memory {bandwidth:.1f} GB/s "
+print(f"roofline: FMA peak {peak:.0f} GFLOP/s, int8 peak {int8_peak:.0f} GOP/s, memory {bandwidth:.1f} GB/s, {machine['label']} "
       f"({machine['threads']:.0f} threads); 'of bound' = max(FLOPs / peak, bytes / bandwidth) / time, with the "
       "int8 peak for the int8 rows and twice the FMA peak for the bf16 rows (all their FLOPs counted at it, "
       "though attention stays float32)")

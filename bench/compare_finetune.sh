@@ -36,7 +36,8 @@ for i in range(0, len(args), 3):
     runs[tuple(args[i].split())].append((json.loads(args[i + 1])["benchmarks"][0], json.loads(args[i + 2])))
 first = next(iter(runs.values()))
 print(f"{len(first)} rounds; medians over the rounds; torch {first[0][1]['torch_version']}")
-print(f"roofline: FMA peak {peak:.0f} GFLOP/s, memory {bandwidth:.1f} GB/s; 'of bound' = max(FLOPs / peak, bytes / bandwidth) / time")
+print(f"roofline: FMA peak {peak:.0f} GFLOP/s, memory {bandwidth:.1f} GB/s, {machine['label']}; "
+      "'of bound' = max(FLOPs / peak, bytes / bandwidth) / time")
 print(f"{'step':22} {'bertlab ms':>10} {'torch ms':>9} {'ours/torch':>10} {'RSS ours MB':>11} {'RSS torch MB':>12} "
       f"{'of bound ours':>13} {'torch':>6}  per round")
 median_ms, rss = {}, {}

@@ -24,6 +24,6 @@ print(f"torch:   {torch['sentences_per_second']:8.1f} sentences/s  ({1000 * torc
       f" torch {torch['torch_version']}, transformers {torch['transformers_version']})")
 print(f"ours / torch = {ours / torch['sentences_per_second']:.2f}")
 bound_ms = max(bench["MFLOP"] / machine["peak_GFLOP/s"], bench["MB"] / machine["GB/s"])
-print(f"roofline: FMA peak {machine['peak_GFLOP/s']:.0f} GFLOP/s, memory {machine['GB/s']:.1f} GB/s; of the bound "
+print(f"roofline: FMA peak {machine['peak_GFLOP/s']:.0f} GFLOP/s, memory {machine['GB/s']:.1f} GB/s, {machine['label']}; of the bound "
       f"{bound_ms:.0f} ms: bertlab {bound_ms / bench['median_ms']:.2f}, torch {bound_ms / (1000 * torch['seconds_per_batch']):.2f}")
 PY

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <vector>
 
+#include "tensor/kernels/gemm.h"       // defines: best_gemm_kernel
 #include "tensor/kernels/gemm_int8.h"  // defines: cpu_has
 #include "tensor/kernels/simd.h"       // defines: Batch, AlignedFloats
 
@@ -131,6 +132,8 @@ void roofline(benchmark::State& state) {
   state.counters["GB/s"] = machine_roofline().bandwidth_gbs;
   state.counters["int8_peak_GOP/s"] = machine_roofline().int8_peak_gops;
   state.counters["threads"] = bench_threads();
+  // Which float32 GEMM kernel this CPU gets (docs/simd.md "Which micro-kernel"), for the record.
+  state.SetLabel("gemm kernel " + kernels::to_string(kernels::best_gemm_kernel()));
 }
 BENCHMARK(roofline)->Iterations(1)->Unit(benchmark::kMillisecond);
 }  // namespace
