@@ -4,12 +4,15 @@
 #include "tensor/kernels/gemm_variant.h"  // defines: GemmVariant, gemm_variant_*, ceil_div, round_up
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <omp.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <new>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace bertlab::kernels {
 
@@ -62,10 +65,14 @@ GemmKernel choose_kernel() {
     if (cpu_has(k)) widest = k;
   const char* name = std::getenv("BERTLAB_GEMM_KERNEL");
   if (!name || !*name) return widest;
+  std::vector<std::string> runnable;
   for (GemmKernel k : kKernels)
-    if (to_string(k) == name && cpu_has(k)) return k;
-  fmt::print(stderr, "note: BERTLAB_GEMM_KERNEL={} is not a kernel this CPU runs (baseline, avx2, avx512_256, avx512): using {}\n",
-             name, to_string(widest));
+    if (cpu_has(k)) {
+      if (to_string(k) == name) return k;
+      runnable.push_back(to_string(k));
+    }
+  fmt::print(stderr, "note: BERTLAB_GEMM_KERNEL={} is not a kernel this CPU runs ({}): using {}\n", name,
+             fmt::join(runnable, ", "), to_string(widest));
   return widest;
 }
 

@@ -13,15 +13,18 @@ using bertlab::kernels::GemmKernel;
 using bertlab::testing::run_bertlab;
 using Catch::Matchers::Contains;
 
+namespace {
+const std::string kFillMask = R"(fill-mask "The [MASK] lay open on the table." --model bertlab-mini)";
+}  // namespace
+
 TEST_CASE("BERTLAB_GEMM_KERNEL: bertlab-mini's fill-mask is the same bytes with every kernel this CPU runs",
           "[cli][kernels]") {
-  const std::string fill_mask = R"(fill-mask "The [MASK] lay open on the table." --model bertlab-mini)";
-  const auto chosen = run_bertlab(fill_mask, "HF_HUB_OFFLINE=1");
+  const auto chosen = run_bertlab(kFillMask, "HF_HUB_OFFLINE=1");
   REQUIRE(chosen.exit_code == 0);
   for (GemmKernel kernel : {GemmKernel::avx2, GemmKernel::avx512_256, GemmKernel::avx512}) {
     if (!bertlab::kernels::cpu_has(kernel)) continue;
     CAPTURE(to_string(kernel));
-    const auto run = run_bertlab(fill_mask, fmt::format("BERTLAB_GEMM_KERNEL={} HF_HUB_OFFLINE=1", to_string(kernel)));
+    const auto run = run_bertlab(kFillMask, fmt::format("BERTLAB_GEMM_KERNEL={} HF_HUB_OFFLINE=1", to_string(kernel)));
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
     CHECK(run.err.find("BERTLAB_GEMM_KERNEL") == std::string::npos);  // no note: the kernel was taken
@@ -31,9 +34,8 @@ TEST_CASE("BERTLAB_GEMM_KERNEL: bertlab-mini's fill-mask is the same bytes with 
 
 TEST_CASE("BERTLAB_GEMM_KERNEL: a name that is no kernel is a one-line note, and the run goes on",
           "[cli][kernels]") {
-  const std::string fill_mask = R"(fill-mask "The [MASK] lay open on the table." --model bertlab-mini)";
-  const auto chosen = run_bertlab(fill_mask, "HF_HUB_OFFLINE=1");
-  const auto run = run_bertlab(fill_mask, "BERTLAB_GEMM_KERNEL=avx1024 HF_HUB_OFFLINE=1");
+  const auto chosen = run_bertlab(kFillMask, "HF_HUB_OFFLINE=1");
+  const auto run = run_bertlab(kFillMask, "BERTLAB_GEMM_KERNEL=avx1024 HF_HUB_OFFLINE=1");
   REQUIRE(run.exit_code == 0);
   CHECK_THAT(run.err, Contains("note: BERTLAB_GEMM_KERNEL=avx1024 is not a kernel this CPU runs") &&
                           Contains("using " + to_string(bertlab::kernels::best_gemm_kernel())));
